@@ -1,0 +1,29 @@
+import { LRUCache } from "lru-cache";
+import type { ChatResponse } from "../pipeline/types.ts";
+import type { ExactStore } from "./exact-store.ts";
+
+/** In-process LRU with TTL; ttlSecs = 0 keeps entries until evicted by capacity. */
+export class MemoryExactStore implements ExactStore {
+  private readonly lru: LRUCache<string, ChatResponse>;
+
+  constructor(opts: { capacity: number; ttlSecs: number }) {
+    this.lru = new LRUCache({ max: opts.capacity, ttl: opts.ttlSecs > 0 ? opts.ttlSecs * 1000 : undefined });
+  }
+
+  async get(key: string) {
+    return this.lru.get(key);
+  }
+  async set(key: string, value: ChatResponse) {
+    this.lru.set(key, value);
+  }
+  async delete(key: string) {
+    return this.lru.delete(key);
+  }
+  async clear() {
+    this.lru.clear();
+  }
+  async size() {
+    this.lru.purgeStale();
+    return this.lru.size;
+  }
+}

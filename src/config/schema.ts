@@ -1,0 +1,97 @@
+// Every configuration key: its type, default, allowed values and whether it is a secret.
+// Paths are dotted ("layer2.sidecar_url"); the TOML table and the environment name
+// (ISARTOR__LAYER2__SIDECAR_URL) are derived from the path unless `env` overrides it.
+
+export type FieldType = "string" | "integer" | "number" | "boolean" | "enum" | "list" | "json";
+
+export interface FieldSpec {
+  type: FieldType;
+  default: unknown;
+  description: string;
+  values?: readonly string[];
+  min?: number;
+  max?: number;
+  secret?: boolean;
+  /** extra environment names that also set this key (e.g. single-underscore legacy names) */
+  envAliases?: readonly string[];
+  /** for "json" fields: returns an error message or undefined */
+  validate?: (value: unknown) => string | undefined;
+}
+
+const str = (def: string, description: string, extra: Partial<FieldSpec> = {}): FieldSpec => ({
+  type: "string",
+  default: def,
+  description,
+  ...extra,
+});
+const int = (def: number, description: string, min = 0, max = Number.MAX_SAFE_INTEGER): FieldSpec => ({
+  type: "integer",
+  default: def,
+  description,
+  min,
+  max,
+});
+const num = (def: number, description: string, min: number, max: number): FieldSpec => ({
+  type: "number",
+  default: def,
+  description,
+  min,
+  max,
+});
+const bool = (def: boolean, description: string): FieldSpec => ({ type: "boolean", default: def, description });
+const oneOf = (values: readonly string[], def: string, description: string): FieldSpec => ({
+  type: "enum",
+  default: def,
+  values,
+  description,
+});
+
+export const SCHEMA: Record<string, FieldSpec> = {
+  host_port: str("0.0.0.0:8080", "address the gateway listens on (host:port)"),
+  gateway_api_key: str("", "key clients must send (Bearer / x-api-key / x-goog-api-key); empty = no auth", {
+    secret: true,
+  }),
+  max_body_bytes: int(10 * 1024 * 1024, "largest request body accepted, in bytes (413 above)", 1024),
+  request_timeout_secs: int(300, "longest time one client request may take end to end", 1),
+  shutdown_grace_secs: int(30, "how long SIGTERM/SIGINT waits for in-flight requests", 0),
+  offline: bool(false, "never touch the network for models (air-gapped)"),
+  log_level: oneOf(["debug", "info", "warn", "error"], "info", "log verbosity"),
+
+  cache_mode: oneOf(["exact", "semantic", "both"], "both", "which cache layers run"),
+  cache_backend: oneOf(["memory", "redis"], "memory", "where cache entries live"),
+  redis_url: str("redis://127.0.0.1:6379", "Redis URL when cache_backend = redis", { secret: true }),
+  cache_ttl_secs: int(300, "seconds a cache entry lives (0 = no expiry)"),
+  cache_max_capacity: int(10000, "most entries per cache", 1),
+  similarity_threshold: num(0.85, "cosine similarity needed for a semantic hit", 0, 1),
+
+  router_backend: oneOf(["embedded", "vllm"], "embedded", "where L2 classification runs"),
+  vllm_url: str("", "vLLM / OpenAI-compatible server for router_backend = vllm"),
+  vllm_model: str("", "model name served by vllm_url"),
+  inference_engine: oneOf(["embedded", "sidecar"], "embedded", "where the L2 small model runs"),
+  hf_cache_dir: str("", "model cache directory (default ~/.cache/isartor/models)", {
+    envAliases: ["ISARTOR_HF_CACHE_DIR"],
+  }),
+
+  llm_provider: str("openai", "L3 provider name (openai, azure, anthropic, xai, groq, ollama, …)"),
+  external_llm_api_key: str("", "API key for the L3 provider", { secret: true }),
+  external_llm_model: str("gpt-4o-mini", "model sent to the L3 provider"),
+  external_llm_base_url: str("", "base URL of the L3 provider (default: the provider's public URL)"),
+  external_llm_timeout_secs: int(120, "seconds to wait for the L3 provider to start answering", 1),
+
+  enable_monitoring: bool(false, "export OpenTelemetry traces and metrics"),
+  otel_exporter_endpoint: str("", "OTLP collector endpoint"),
+
+  "layer2.sidecar_url": str("", "llama.cpp / OpenAI-compatible generation sidecar for L2"),
+  "layer2.model_name": str("", "model served by the L2 sidecar or embedded GGUF"),
+  "layer2.timeout_seconds": int(30, "seconds L2 may take before the request passes on", 1),
+  "layer2.max_answer_tokens": int(2048, "longest answer L2 may give", 1),
+  "layer2.classifier_mode": oneOf(["tiered", "binary"], "tiered", "how L2 decides simple vs complex"),
+
+  "embedding_sidecar.sidecar_url": str("", "OpenAI-compatible /v1/embeddings server instead of in-process MiniLM"),
+  "embedding_sidecar.model_name": str("all-minilm", "embedding model name sent to the sidecar"),
+  "embedding_sidecar.timeout_seconds": int(10, "seconds an embedding call may take", 1),
+};
+
+export function envNameFor(path: string): string {
+  return `ISARTOR__${path.split(".").join("__").toUpperCase()}`;
+}

@@ -1,0 +1,286 @@
+// OpenAI Chat Completions wire format (POST /v1/chat/completions).
+import { GatewayError, invalidRequest, type ErrorKind } from "../pipeline/errors.ts";
+import type { ChatRequest, ChatResponse, ContentPart, FinishReason, Message, StreamEvent, ToolChoice, ToolDefinition, Usage } from "../pipeline/types.ts";
+import type { WireFormat } from "./format.ts";
+import { sseFrame } from "./sse.ts";
+import {
+  expectArray,
+  expectObject,
+  expectString,
+  extraFields,
+  isObject,
+  optionalBoolean,
+  optionalNumber,
+  optionalString,
+  stopList,
+  type Json,
+} from "./validate.ts";
+
+const KNOWN = new Set([
+  "model",
+  "messages",
+  "tools",
+  "tool_choice",
+  "response_format",
+  "temperature",
+  "top_p",
+  "max_tokens",
+  "max_completion_tokens",
+  "seed",
+  "stop",
+  "n",
+  "presence_penalty",
+  "frequency_penalty",
+  "stream",
+]);
+const ROLES = new Set(["system", "developer", "user", "assistant", "tool", "function"]);
+
+function parseContent(v: unknown, field: string): ContentPart[] {
+  if (v === undefined || v === null) return [];
+  if (typeof v === "string") return [{ type: "text", text: v }];
+  return expectArray(v, field).map((raw, i): ContentPart => {
+    const f = `${field}[${i}]`;
+    const part = expectObject(raw, f);
+    const type = expectString(part.type, `${f}.type`);
+    if (type === "text") return { type: "text", text: expectString(part.text, `${f}.text`) };
+    if (type === "image_url") {
+      const image = isObject(part.image_url) ? part.image_url : { url: part.image_url };
+      const url = expectString(image.url, `${f}.image_url.url`, { nonEmpty: true });
+      const detail = optionalString(image.detail, `${f}.image_url.detail`);
+      return { type: "image", url, ...(detail ? { detail } : {}) };
+    }
+    return { type: "opaque", format: "openai", value: part };
+  });
+}
+
+function parseToolCalls(v: unknown, field: string) {
+  if (v === undefined || v === null) return undefined;
+  return expectArray(v, field).map((raw, i) => {
+    const call = expectObject(raw, `${field}[${i}]`);
+    const fn = expectObject(call.function, `${field}[${i}].function`);
+    return {
+      id: expectString(call.id, `${field}[${i}].id`),
+      name: expectString(fn.name, `${field}[${i}].function.name`),
+      arguments: typeof fn.arguments === "string" ? fn.arguments : JSON.stringify(fn.arguments ?? {}),
+    };
+  });
+}
+
+function parseMessage(raw: unknown, field: string): Message {
+  const m = expectObject(raw, field);
+  const role = expectString(m.role, `${field}.role`);
+  if (!ROLES.has(role)) throw invalidRequest(`'${field}.role' must be one of system, developer, user, assistant, tool; got '${role}'`, `${field}.role`);
+  const content = parseContent(m.content, `${field}.content`);
+  const name = optionalString(m.name, `${field}.name`);
+  if (role === "tool" || role === "function") {
+    const toolCallId = role === "tool" ? expectString(m.tool_call_id, `${field}.tool_call_id`) : (name ?? "");
+    return { role: "tool", content, toolCallId, ...(name ? { name } : {}) };
+  }
+  const toolCalls = role === "assistant" ? parseToolCalls(m.tool_calls, `${field}.tool_calls`) : undefined;
+  if (role !== "assistant" && content.length === 0) throw invalidRequest(`'${field}.content' must not be empty`, `${field}.content`);
+  return {
+    role: role === "developer" ? "system" : (role as Message["role"]),
+    content,
+    ...(toolCalls?.length ? { toolCalls } : {}),
+    ...(name ? { name } : {}),
+  };
+}
+
+function parseTools(v: unknown): ToolDefinition[] | undefined {
+  if (v === undefined || v === null) return undefined;
+  return expectArray(v, "tools").map((raw, i) => {
+    const tool = expectObject(raw, `tools[${i}]`);
+    const fn = expectObject(tool.function, `tools[${i}].function`);
+    return {
+      name: expectString(fn.name, `tools[${i}].function.name`, { nonEmpty: true }),
+      ...(fn.description !== undefined ? { description: expectString(fn.description, `tools[${i}].function.description`) } : {}),
+      ...(fn.parameters !== undefined ? { parameters: fn.parameters } : {}),
+    };
+  });
+}
+
+function parseToolChoice(v: unknown): ToolChoice | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (v === "auto" || v === "none" || v === "required") return v;
+  const choice = expectObject(v, "tool_choice");
+  const fn = expectObject(choice.function, "tool_choice.function");
+  return { name: expectString(fn.name, "tool_choice.function.name") };
+}
+
+export function parseOpenAIRequest(body: unknown): ChatRequest {
+  const b = expectObject(body, "body");
+  const rawMessages = expectArray(b.messages, "messages");
+  if (rawMessages.length === 0) throw invalidRequest("'messages' must contain at least one message", "messages");
+  const all = rawMessages.map((m, i) => parseMessage(m, `messages[${i}]`));
+  const firstTurn = all.findIndex((m) => m.role !== "system");
+  const leading = firstTurn < 0 ? all : all.slice(0, firstTurn);
+  const messages = firstTurn < 0 ? [] : all.slice(firstTurn);
+  if (messages.length === 0) throw invalidRequest("'messages' must contain at least one non-system message", "messages");
+  const maxTokens =
+    optionalNumber(b.max_completion_tokens, "max_completion_tokens", { min: 1, integer: true }) ??
+    optionalNumber(b.max_tokens, "max_tokens", { min: 1, integer: true });
+  return {
+    model: b.model === undefined ? "" : expectString(b.model, "model"),
+    system: leading.flatMap((m) => m.content),
+    messages,
+    tools: parseTools(b.tools),
+    toolChoice: parseToolChoice(b.tool_choice),
+    responseFormat: b.response_format ?? undefined,
+    params: dropUndefined({
+      temperature: optionalNumber(b.temperature, "temperature", { min: 0, max: 2 }),
+      topP: optionalNumber(b.top_p, "top_p", { min: 0, max: 1 }),
+      maxTokens,
+      seed: optionalNumber(b.seed, "seed", { integer: true }),
+      stop: stopList(b.stop, "stop"),
+      n: optionalNumber(b.n, "n", { min: 1, max: 128, integer: true }),
+      presencePenalty: optionalNumber(b.presence_penalty, "presence_penalty", { min: -2, max: 2 }),
+      frequencyPenalty: optionalNumber(b.frequency_penalty, "frequency_penalty", { min: -2, max: 2 }),
+    }),
+    stream: optionalBoolean(b.stream, "stream") ?? false,
+    extra: extraFields(b, KNOWN),
+    source: { format: "openai", body },
+  };
+}
+
+function dropUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+const FINISH: Record<FinishReason, string> = {
+  stop: "stop",
+  length: "length",
+  tool_calls: "tool_calls",
+  content_filter: "content_filter",
+  error: "stop",
+};
+
+export function openAIUsage(u: Usage) {
+  return {
+    prompt_tokens: u.inputTokens,
+    completion_tokens: u.outputTokens,
+    total_tokens: u.inputTokens + u.outputTokens,
+    ...(u.cachedInputTokens ? { prompt_tokens_details: { cached_tokens: u.cachedInputTokens } } : {}),
+  };
+}
+
+export function renderOpenAIResponse(res: ChatResponse): Json {
+  const text = res.message.content.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("");
+  const reasoning = res.message.content.flatMap((p) => (p.type === "thinking" ? [p.text] : [])).join("");
+  const calls = res.message.toolCalls ?? [];
+  return {
+    id: res.id,
+    object: "chat.completion",
+    created: res.created,
+    model: res.model,
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: "assistant",
+          content: text || (calls.length ? null : ""),
+          refusal: null,
+          ...(reasoning ? { reasoning_content: reasoning } : {}),
+          ...(calls.length
+            ? { tool_calls: calls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } })) }
+            : {}),
+        },
+        logprobs: null,
+        finish_reason: FINISH[res.finishReason],
+      },
+    ],
+    usage: openAIUsage(res.usage),
+  };
+}
+
+const ERROR_TYPE: Record<ErrorKind, string> = {
+  invalid_request: "invalid_request_error",
+  authentication: "authentication_error",
+  permission: "permission_error",
+  not_found: "not_found_error",
+  payload_too_large: "invalid_request_error",
+  rate_limit: "rate_limit_error",
+  overloaded: "overloaded_error",
+  upstream: "api_error",
+  timeout: "timeout_error",
+  unavailable: "service_unavailable",
+  internal: "internal_error",
+};
+
+export function renderOpenAIError(err: GatewayError) {
+  return {
+    error: {
+      message: err.message,
+      type: ERROR_TYPE[err.kind],
+      param: err.extra.param ?? null,
+      code: err.extra.code ?? (err.kind === "payload_too_large" ? "payload_too_large" : null),
+    },
+  };
+}
+
+/** Canonical events → OpenAI chunk objects (no framing). */
+export class OpenAIChunkWriter {
+  private id = "";
+  private model = "";
+  private created = 0;
+
+  constructor(fallbackModel: string) {
+    this.model = fallbackModel;
+  }
+
+  private chunk(delta: Json, finish: string | null = null, extra: Json = {}): Json {
+    return {
+      id: this.id,
+      object: "chat.completion.chunk",
+      created: this.created,
+      model: this.model,
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+      ...extra,
+    };
+  }
+
+  write(e: StreamEvent): Json | undefined {
+    switch (e.type) {
+      case "start":
+        this.id = e.id;
+        this.model = e.model || this.model;
+        this.created = e.created;
+        return this.chunk({ role: "assistant", content: "" });
+      case "text":
+        return this.chunk({ content: e.text });
+      case "thinking":
+        return this.chunk({ reasoning_content: e.text });
+      case "tool_call_start":
+        return this.chunk({ tool_calls: [{ index: e.index, id: e.id, type: "function", function: { name: e.name, arguments: "" } }] });
+      case "tool_call_delta":
+        return this.chunk({ tool_calls: [{ index: e.index, function: { arguments: e.arguments } }] });
+      case "finish":
+        return this.chunk({}, FINISH[e.finishReason], e.usage ? { usage: openAIUsage(e.usage) } : {});
+      case "error":
+        return renderOpenAIError(new GatewayError(e.status, e.errorType as ErrorKind, e.message));
+    }
+  }
+}
+
+export const openaiFormat: WireFormat = {
+  name: "openai",
+  parse: (body) => parseOpenAIRequest(body),
+  render: (res) => renderOpenAIResponse(res),
+  streamContentType: () => "text/event-stream; charset=utf-8",
+  async *renderStream(chunks, req) {
+    const writer = new OpenAIChunkWriter(req.model);
+    for await (const chunk of chunks) {
+      if (chunk.raw?.format === "openai") {
+        if (chunk.raw.frame !== null) yield sseFrame(chunk.raw.frame);
+        if (chunk.events.some((e) => e.type === "error")) return;
+        continue;
+      }
+      for (const event of chunk.events) {
+        const out = writer.write(event);
+        if (out) yield sseFrame(JSON.stringify(out));
+        if (event.type === "error") return;
+      }
+    }
+    yield sseFrame("[DONE]");
+  },
+  renderError: (err) => renderOpenAIError(err),
+};

@@ -1,0 +1,56 @@
+#!/usr/bin/env bun
+// Entry of the compiled binary: CLI dispatch only.
+import { ConfigError } from "./config/load.ts";
+import { VERSION } from "./version.ts";
+import { check } from "./cli/check.ts";
+import { up, UP_HELP } from "./cli/up.ts";
+
+const HELP = `isartor ${VERSION} — AI prompt firewall and LLM gateway
+
+Usage: isartor <command> [options]
+
+Commands:
+  up        start the gateway (default when no command is given)
+  check     validate the configuration and print effective values with their sources
+
+Options:
+  --version  print the version
+  --help     print this help
+
+${UP_HELP}
+
+Configuration: defaults ← isartor.toml (--config, ISARTOR_CONFIG, ./isartor.toml, ~/.isartor/isartor.toml)
+← environment (ISARTOR__KEY, ISARTOR__TABLE__KEY) ← flags.`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { up, check };
+
+async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === "--version" || first === "-V" || first === "version") {
+    console.log(`isartor ${VERSION}`);
+    return 0;
+  }
+  if (first === "--help" || first === "-h" || first === "help") {
+    console.log(HELP);
+    return 0;
+  }
+  const command = first === undefined || first.startsWith("-") ? "up" : first;
+  const run = COMMANDS[command];
+  if (!run) {
+    console.error(`unknown command '${command}'\n\n${HELP}`);
+    return 2;
+  }
+  return run(command === first ? rest : argv);
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (err) {
+  if (err instanceof ConfigError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    console.error(`isartor: ${(err as Error).message}`);
+    process.exitCode = 2;
+  } else {
+    console.error(err);
+    process.exitCode = 1;
+  }
+}

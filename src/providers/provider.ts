@@ -1,0 +1,20 @@
+import type { ChatRequest, ChatResponse, ChatStream } from "../pipeline/types.ts";
+
+export interface ProviderCall {
+  request: ChatRequest;
+  /** the model name to send upstream */
+  model: string;
+  signal: AbortSignal;
+}
+
+/** One upstream LLM API. */
+export interface ProviderClient {
+  readonly name: string;
+  complete(call: ProviderCall): Promise<ChatResponse>;
+  /**
+   * Starts a streamed call. Resolves once the upstream accepted the request (status and headers
+   * read), so failures before the first byte reject here and can fall back; later failures arrive
+   * as an `error` event in the stream.
+   */
+  stream(call: ProviderCall): Promise<ChatStream>;
+}

@@ -1,0 +1,22 @@
+// The HTTP surface: small Elysia plugins composed over one set of services.
+import { Elysia } from "elysia";
+import { openaiFormat } from "../formats/openai.ts";
+import { GatewayError } from "../pipeline/errors.ts";
+import { errorResponse } from "./chat-handler.ts";
+import { chatRoutes } from "./routes/chat.ts";
+import { healthRoutes } from "./routes/health.ts";
+import type { GatewayServices } from "./services.ts";
+
+export function createApp(services: GatewayServices) {
+  return new Elysia()
+    .onError(({ code, error, request }) => {
+      if (code === "NOT_FOUND") {
+        const url = new URL(request.url);
+        return errorResponse(openaiFormat, new GatewayError(404, "not_found", `no route for ${request.method} ${url.pathname}`));
+      }
+      if (code === "PARSE" || code === "VALIDATION") return errorResponse(openaiFormat, new GatewayError(400, "invalid_request", String((error as Error).message)));
+      return errorResponse(openaiFormat, error);
+    })
+    .use(healthRoutes(services))
+    .use(chatRoutes(services));
+}

@@ -1,0 +1,102 @@
+// The one handler behind every chat route: body → format.parse → pipeline → format.render(Stream).
+import type { WireFormat, ParseOptions, RenderMeta } from "../formats/format.ts";
+import { cacheDirectives, type Answer, type RequestContext } from "../pipeline/context.ts";
+import { GatewayError, toGatewayError } from "../pipeline/errors.ts";
+import { newId } from "../pipeline/ids.ts";
+import { ResponseAssembler } from "../pipeline/assemble.ts";
+import { replayStream } from "../pipeline/replay.ts";
+import { estimateTokens } from "../pipeline/tokens.ts";
+import type { ChatStream, StreamChunk } from "../pipeline/types.ts";
+import { readJsonBody } from "./body.ts";
+import type { GatewayServices } from "./services.ts";
+import { streamBody } from "./stream-response.ts";
+
+export function errorResponse(format: WireFormat, err: unknown, headers: Record<string, string> = {}): Response {
+  const e = toGatewayError(err);
+  const h: Record<string, string> = { "content-type": "application/json", ...headers };
+  if (e.extra.retryAfterSecs !== undefined) h["retry-after"] = String(Math.ceil(e.extra.retryAfterSecs));
+  const status = e.status >= 400 && e.status <= 599 ? e.status : 502;
+  return new Response(JSON.stringify(format.renderError(e)), { status, headers: h });
+}
+
+function isolationHeaders(answer: Answer): Record<string, string> {
+  return {
+    "x-isartor-layer": answer.layer,
+    "x-isartor-deflected": String(answer.layer !== "l3"),
+    "x-isartor-provider": answer.provider ?? "isartor",
+  };
+}
+
+/** Errors thrown mid-stream become an error event, so the caller's renderer can close the stream properly. */
+async function* guarded(stream: ChatStream): AsyncGenerator<StreamChunk> {
+  try {
+    yield* stream;
+  } catch (err) {
+    const e = toGatewayError(err);
+    yield { events: [{ type: "error", status: e.status, errorType: e.kind, message: e.message }] };
+  }
+}
+
+export async function handleChat(services: GatewayServices, format: WireFormat, request: Request, parseOpts: ParseOptions = {}): Promise<Response> {
+  const done = services.track();
+  let streaming = false;
+  const controller = new AbortController();
+  const onClientAbort = () => controller.abort(new GatewayError(499, "upstream", "client closed the request"));
+  request.signal.addEventListener("abort", onClientAbort, { once: true });
+  const timeout = setTimeout(
+    () => controller.abort(new GatewayError(504, "timeout", "request took longer than request_timeout_secs")),
+    services.config.request_timeout_secs * 1000,
+  );
+  const cleanup = () => {
+    clearTimeout(timeout);
+    request.signal.removeEventListener("abort", onClientAbort);
+    done();
+  };
+  try {
+    const body = await readJsonBody(request, services.config.max_body_bytes);
+    const chat = format.parse(body, parseOpts);
+    const ctx: RequestContext = {
+      id: newId("req_"),
+      request: chat,
+      format: format.name,
+      model: chat.model || services.config.external_llm_model,
+      tenant: "default",
+      headers: request.headers,
+      signal: controller.signal,
+      cache: cacheDirectives(request.headers),
+      timings: {},
+      responseHeaders: {},
+      skip: new Set(),
+    };
+    const answer = await services.pipeline.run(ctx);
+    const meta: RenderMeta = { layer: answer.layer, provider: answer.provider };
+    const headers = { ...isolationHeaders(answer), ...ctx.responseHeaders, "x-request-id": ctx.id };
+
+    if (chat.stream) {
+      const chunks = answer.kind === "stream" ? answer.stream : replayStream(answer.response);
+      streaming = true;
+      return new Response(streamBody(format.renderStream(guarded(chunks), chat, meta), cleanup), {
+        headers: { ...headers, "content-type": format.streamContentType(chat), "cache-control": "no-cache", connection: "keep-alive" },
+      });
+    }
+    const response = answer.kind === "response" ? answer.response : await collect(answer.stream);
+    return Response.json(format.render(response, chat, meta), { headers });
+  } catch (err) {
+    return errorResponse(format, err);
+  } finally {
+    if (!streaming) cleanup();
+  }
+}
+
+async function collect(stream: ChatStream) {
+  const assembler = new ResponseAssembler();
+  for await (const chunk of stream) {
+    for (const e of chunk.events) {
+      if (e.type === "error") throw new GatewayError(e.status, "upstream", e.message);
+      assembler.add(e);
+    }
+  }
+  const res = assembler.result(estimateTokens);
+  if (!res) throw new GatewayError(502, "upstream", "upstream stream ended before the answer was complete");
+  return res;
+}

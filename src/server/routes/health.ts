@@ -1,0 +1,21 @@
+import { Elysia } from "elysia";
+import type { GatewayServices } from "../services.ts";
+
+export const healthRoutes = (s: GatewayServices) =>
+  new Elysia({ name: "health" })
+    .get("/health", () => ({
+      status: "ok",
+      version: s.version,
+      uptime_secs: Math.round((Date.now() - s.startedAt) / 1000),
+      layers: s.layersEnabled,
+      cache_mode: s.config.cache_mode,
+      provider: s.providerName ? { name: s.providerName, configured: true, model: s.config.external_llm_model } : { configured: false },
+      in_flight: s.inFlight(),
+      ready: s.isReady(),
+    }))
+    .get("/healthz", () => ({ status: "ok" }))
+    .get("/readyz", ({ set }) => {
+      const ready = s.isReady();
+      if (!ready) set.status = 503;
+      return { ready };
+    });

@@ -1,0 +1,50 @@
+// Starts and stops a gateway: listen, then on stop refuse new work and drain what is in flight.
+import type { Config } from "../config/types.ts";
+import { createApp } from "./app.ts";
+import { buildServices, type ServiceOverrides } from "./build-services.ts";
+import type { GatewayServices } from "./services.ts";
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  services: GatewayServices;
+  /** stop accepting, wait for in-flight requests (up to the grace period), release resources */
+  stop(): Promise<void>;
+}
+
+export function parseHostPort(hostPort: string): { hostname: string; port: number } {
+  const m = /^\[?([^\]]*?)\]?:(\d+)$/.exec(hostPort.trim());
+  if (!m) throw new Error(`host_port must look like HOST:PORT, got '${hostPort}'`);
+  return { hostname: m[1] || "0.0.0.0", port: Number(m[2]) };
+}
+
+export async function startGateway(config: Config, overrides: ServiceOverrides = {}): Promise<RunningGateway> {
+  const services = buildServices(config, overrides);
+  const { hostname, port } = parseHostPort(config.host_port);
+  const app = createApp(services).listen({
+    hostname,
+    port,
+    // Our own reader enforces max_body_bytes with a JSON 413; Bun's cap only stops abuse far beyond it.
+    maxRequestBodySize: config.max_body_bytes * 2 + 1024 * 1024,
+    idleTimeout: 255,
+  });
+  const server = app.server!;
+  const shownHost = hostname === "0.0.0.0" || hostname === "::" ? "127.0.0.1" : hostname;
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://${shownHost}:${server.port}`,
+    port: server.port!,
+    services,
+    stop() {
+      stopping ??= (async () => {
+        const drained = server.stop(false);
+        const deadline = Date.now() + config.shutdown_grace_secs * 1000;
+        while (services.inFlight() > 0 && Date.now() < deadline) await Bun.sleep(25);
+        if (services.inFlight() > 0) await server.stop(true);
+        else await Promise.race([drained, Bun.sleep(100)]);
+        await services.close();
+      })();
+      return stopping;
+    },
+  };
+}

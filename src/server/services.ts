@@ -1,0 +1,21 @@
+// Everything a route needs, built once per gateway from the effective configuration.
+import type { Config } from "../config/types.ts";
+import type { Pipeline } from "../pipeline/pipeline.ts";
+import type { LayerName } from "../pipeline/types.ts";
+
+export interface GatewayServices {
+  config: Config;
+  pipeline: Pipeline;
+  version: string;
+  startedAt: number;
+  /** name of the configured L3 provider, or undefined when none is configured */
+  providerName?: string;
+  layersEnabled: LayerName[];
+  /** false until every model configured to preload is loaded */
+  isReady(): boolean;
+  /** counts an in-flight request; call the returned function when it is finished */
+  track(): () => void;
+  inFlight(): number;
+  /** release background resources (workers, connections) */
+  close(): Promise<void>;
+}
