@@ -6,8 +6,14 @@ import type { ExactStore } from "./exact-store.ts";
 export class MemoryExactStore implements ExactStore {
   private readonly lru: LRUCache<string, ChatResponse>;
 
-  constructor(opts: { capacity: number; ttlSecs: number }) {
-    this.lru = new LRUCache({ max: opts.capacity, ttl: opts.ttlSecs > 0 ? opts.ttlSecs * 1000 : undefined });
+  /** clock: a monotonic millisecond clock, replaceable in tests */
+  constructor(opts: { capacity: number; ttlSecs: number; clock?: { now(): number } }) {
+    this.lru = new LRUCache({
+      max: opts.capacity,
+      ttl: opts.ttlSecs > 0 ? opts.ttlSecs * 1000 : undefined,
+      ttlAutopurge: false,
+      ...(opts.clock ? { perf: opts.clock, ttlResolution: 0 } : {}),
+    });
   }
 
   async get(key: string) {
