@@ -77,7 +77,8 @@ function parseMessage(raw: unknown, field: string): Message {
     return { role: "tool", content, toolCallId, ...(name ? { name } : {}) };
   }
   const toolCalls = role === "assistant" ? parseToolCalls(m.tool_calls, `${field}.tool_calls`) : undefined;
-  if (role !== "assistant" && content.length === 0) throw invalidRequest(`'${field}.content' must not be empty`, `${field}.content`);
+  const empty = content.every((p) => p.type === "text" && p.text === "");
+  if (role !== "assistant" && empty) throw invalidRequest(`'${field}.content' must not be empty`, `${field}.content`);
   return {
     role: role === "developer" ? "system" : (role as Message["role"]),
     content,

@@ -20,7 +20,7 @@ export interface MockReply {
 export interface MockUpstream {
   url: string;
   requests: { body: any; headers: Headers }[];
-  /** replies used in order; the last one repeats */
+  /** replies consumed in order; the last one repeats (assign a new array to script the next requests) */
   replies: MockReply[];
   stop(): void;
 }
@@ -40,7 +40,8 @@ export function startMockOpenAI(replies: MockReply[] = [{ text: "Hello from upst
       if (url.pathname !== "/v1/chat/completions") return new Response("not found", { status: 404 });
       const body = await req.json();
       mock.requests.push({ body, headers: req.headers });
-      const reply = mock.replies[Math.min(served++, mock.replies.length - 1)]!;
+      served++;
+      const reply = (mock.replies.length > 1 ? mock.replies.shift() : mock.replies[0])!;
       if (reply.delayMs) await Bun.sleep(reply.delayMs);
       if (reply.status && reply.status >= 400) {
         return Response.json(reply.errorBody ?? { error: { message: `mock error ${reply.status}`, type: "server_error" } }, {
