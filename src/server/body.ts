@@ -1,14 +1,19 @@
 // Reads a request body as JSON under a byte limit: 413 above it, 400 for anything not JSON.
 import { GatewayError, invalidRequest } from "../pipeline/errors.ts";
 
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
 export async function readJsonBody(request: Request, limitBytes: number): Promise<unknown> {
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (Number.isFinite(declared) && declared > limitBytes) throw tooLarge(limitBytes);
-  const bytes = await readLimited(request, limitBytes);
+  // With a trustworthy Content-Length (already checked) one arrayBuffer() read is much cheaper than
+  // iterating the body stream; chunked bodies are read incrementally so the limit holds mid-stream.
+  const bytes = Number.isFinite(declared) ? new Uint8Array(await request.arrayBuffer()) : await readLimited(request, limitBytes);
+  if (bytes.length > limitBytes) throw tooLarge(limitBytes);
   if (bytes.length === 0) throw invalidRequest("request body is empty; expected a JSON object", "body");
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    text = utf8.decode(bytes);
   } catch {
     throw invalidRequest("request body is not valid UTF-8", "body");
   }

@@ -1,0 +1,39 @@
+// Child processes for the overhead benchmark; each prints "READY <port>" once listening.
+//   mock            OpenAI-shaped JSON upstream
+//   proxy <url>     bare Bun.serve reverse proxy to <url>
+//   const           bare Bun.serve returning a constant chat completion
+const role = Bun.argv[2];
+const COMPLETION = JSON.stringify({
+  id: "chatcmpl-bench",
+  object: "chat.completion",
+  created: 1_700_000_000,
+  model: "gpt-4o-mini",
+  choices: [{ index: 0, message: { role: "assistant", content: "The answer is 42." }, finish_reason: "stop" }],
+  usage: { prompt_tokens: 12, completion_tokens: 6, total_tokens: 18 },
+});
+
+let server: ReturnType<typeof Bun.serve>;
+if (role === "mock" || role === "const") {
+  server = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    async fetch(req) {
+      if (req.method === "POST") await req.arrayBuffer();
+      return new Response(COMPLETION, { headers: { "content-type": "application/json" } });
+    },
+  });
+} else if (role === "proxy") {
+  const upstream = new URL(Bun.argv[3]!);
+  server = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    async fetch(req) {
+      const url = new URL(req.url);
+      const res = await fetch(`${upstream.origin}${url.pathname}`, { method: req.method, headers: req.headers, body: await req.arrayBuffer() });
+      return new Response(res.body, { status: res.status, headers: res.headers });
+    },
+  });
+} else {
+  throw new Error(`unknown role ${role}`);
+}
+console.log(`READY ${server.port}`);
