@@ -30,6 +30,8 @@ export interface Message {
   toolCallId?: string;
   /** optional participant/tool name */
   name?: string;
+  /** tool messages: the tool reported a failure (Anthropic tool_result is_error) */
+  isError?: boolean;
 }
 
 export interface ToolDefinition {
@@ -91,6 +93,8 @@ export interface ChatResponse {
   model: string;
   message: Message;
   finishReason: FinishReason;
+  /** which of the request's stop sequences ended the answer, when the provider says */
+  stopSequence?: string;
   usage: Usage;
 }
 

@@ -3,6 +3,7 @@ import { Elysia } from "elysia";
 import { openaiFormat } from "../formats/openai.ts";
 import { GatewayError } from "../pipeline/errors.ts";
 import { errorResponse } from "./chat-handler.ts";
+import { anthropicRoutes } from "./routes/anthropic.ts";
 import { chatRoutes } from "./routes/chat.ts";
 import { healthRoutes } from "./routes/health.ts";
 import type { GatewayServices } from "./services.ts";
@@ -18,5 +19,6 @@ export function createApp(services: GatewayServices) {
       return errorResponse(openaiFormat, error);
     })
     .use(healthRoutes(services))
-    .use(chatRoutes(services));
+    .use(chatRoutes(services))
+    .use(anthropicRoutes(services));
 }

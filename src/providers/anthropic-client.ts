@@ -1,0 +1,71 @@
+// Client for Anthropic's native Messages API. Anthropic callers are forwarded without translation.
+import { estimateTokens } from "../pipeline/tokens.ts";
+import type { ChatStream, StreamChunk } from "../pipeline/types.ts";
+import { postUpstream, readJson, sseEvents } from "./http.ts";
+import type { ProviderCall, ProviderClient } from "./provider.ts";
+import { AnthropicStreamReader, fromAnthropicResponse, toAnthropicBody } from "./wire/anthropic.ts";
+
+/** Options shared by the native (non-OpenAI) clients. */
+export interface NativeClientOptions {
+  name: string;
+  /** API root including the version, e.g. https://api.anthropic.com/v1 or https://generativelanguage.googleapis.com/v1beta */
+  baseUrl: string;
+  apiKey?: string;
+  timeoutMs: number;
+  headers?: Record<string, string>;
+}
+
+export const ANTHROPIC_VERSION = "2023-06-01";
+
+/** Turns a stream reader over upstream SSE into canonical chunks; transport failures become an error event. */
+export async function* readUpstreamStream(
+  events: AsyncIterable<{ event?: string; data: string }>,
+  read: (event: string | undefined, data: string) => StreamChunk | undefined,
+  end: () => StreamChunk | undefined,
+): AsyncGenerator<StreamChunk> {
+  try {
+    for await (const e of events) {
+      const chunk = read(e.event, e.data);
+      if (chunk) yield chunk;
+    }
+    const last = end();
+    if (last) yield last;
+  } catch (err) {
+    const e = err as { status?: number; kind?: string; message?: string };
+    yield { events: [{ type: "error", status: e.status ?? 502, errorType: e.kind ?? "upstream", message: e.message ?? String(err) }] };
+  }
+}
+
+export class AnthropicClient implements ProviderClient {
+  readonly name: string;
+  private readonly url: string;
+
+  constructor(private readonly opts: NativeClientOptions) {
+    this.name = opts.name;
+    this.url = `${opts.baseUrl.replace(/\/+$/, "")}/messages`;
+  }
+
+  private post(call: ProviderCall, stream: boolean) {
+    const headers: Record<string, string> = { "anthropic-version": ANTHROPIC_VERSION, ...this.opts.headers };
+    if (this.opts.apiKey) headers["x-api-key"] = this.opts.apiKey;
+    return postUpstream({
+      provider: this.name,
+      url: this.url,
+      headers,
+      body: toAnthropicBody(call.request, call.model, stream),
+      signal: call.signal,
+      timeoutMs: this.opts.timeoutMs,
+    });
+  }
+
+  async complete(call: ProviderCall) {
+    const up = await this.post(call, false);
+    return fromAnthropicResponse(await readJson(this.name, up.response), estimateTokens);
+  }
+
+  async stream(call: ProviderCall): Promise<ChatStream> {
+    const up = await this.post(call, true);
+    const reader = new AnthropicStreamReader();
+    return readUpstreamStream(sseEvents(up, this.name, this.opts.timeoutMs), (event, data) => reader.read(event, data), () => reader.end());
+  }
+}
