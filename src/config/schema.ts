@@ -2,6 +2,8 @@
 // Paths are dotted ("layer2.sidecar_url"); the TOML table and the environment name
 // (ISARTOR__LAYER2__SIDECAR_URL) are derived from the path unless `env` overrides it.
 
+import { validateGatewayKeys } from "../guard/gateway-key-config.ts";
+
 export type FieldType = "string" | "integer" | "number" | "boolean" | "enum" | "list" | "json";
 
 export interface FieldSpec {
@@ -56,6 +58,35 @@ export const SCHEMA: Record<string, FieldSpec> = {
   shutdown_grace_secs: int(30, "how long SIGTERM/SIGINT waits for in-flight requests", 0),
   offline: bool(false, "never touch the network for models (air-gapped)"),
   log_level: oneOf(["debug", "info", "warn", "error"], "info", "log verbosity"),
+
+  gateway_keys: {
+    type: "json",
+    default: [],
+    secret: true,
+    description: "gateway keys with ids/tenants/limits: [{id, key, tenant?, requests_per_minute?, tokens_per_minute?}]",
+    validate: validateGatewayKeys,
+  },
+  admin_api_key: str("", "key for /api/admin/* (cache stats/purge); empty = admin API disabled", { secret: true }),
+  rate_limit_requests_per_minute: int(0, "requests per minute per gateway key (0 = unlimited)"),
+  rate_limit_tokens_per_minute: int(0, "estimated tokens per minute per gateway key (0 = unlimited)"),
+  max_json_depth: int(64, "deepest nesting of arrays/objects accepted in a request body (400 above)", 2, 10000),
+  body_read_timeout_secs: int(30, "longest time a client may take to send its request body (408 above)", 1),
+  log_redact_patterns: { type: "list", default: [], description: "extra regular expressions whose matches are masked in logs" },
+
+  "context_optimizer.enabled": bool(true, "L2.5: shrink what goes upstream (dedup, log crunch, minify)"),
+  "context_optimizer.dedup": bool(true, "L2.5: replace instruction blocks repeated within one request by a reference"),
+  "context_optimizer.log_crunch": bool(true, "L2.5: collapse huge logs, repeated lines and long stack traces"),
+  "context_optimizer.minify": bool(true, "L2.5: minify JSON and redundant whitespace"),
+  "context_optimizer.min_block_chars": int(200, "L2.5: shortest block the dedup stage considers", 20),
+  "context_optimizer.max_log_lines": int(120, "L2.5: log lines kept (head + tail + error lines) before the rest is collapsed", 10),
+
+  "aimd.enabled": bool(true, "adaptive (AIMD) concurrency limit in front of each upstream provider"),
+  "aimd.initial_limit": int(16, "AIMD: concurrent upstream calls allowed at start", 1),
+  "aimd.min_limit": int(1, "AIMD: lowest concurrency limit", 1),
+  "aimd.max_limit": int(256, "AIMD: highest concurrency limit", 1),
+  "aimd.target_latency_ms": int(20000, "AIMD: p95 latency (first byte for streams) above which the limit halves", 1),
+  "aimd.max_queue": int(512, "AIMD: requests that may wait for a slot; beyond that 503", 0),
+  "aimd.queue_timeout_ms": int(30000, "AIMD: longest wait for a slot before 503", 1),
 
   cache_mode: oneOf(["exact", "semantic", "both"], "both", "which cache layers run"),
   cache_backend: oneOf(["memory", "redis"], "memory", "where cache entries live"),

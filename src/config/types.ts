@@ -1,3 +1,5 @@
+import type { GatewayKeyConfig } from "../guard/gateway-key-config.ts";
+
 // The effective configuration, shaped as the TOML file is. Keep in step with schema.ts.
 
 export interface Config {
@@ -8,6 +10,32 @@ export interface Config {
   shutdown_grace_secs: number;
   offline: boolean;
   log_level: "debug" | "info" | "warn" | "error";
+
+  gateway_keys: GatewayKeyConfig[];
+  admin_api_key: string;
+  rate_limit_requests_per_minute: number;
+  rate_limit_tokens_per_minute: number;
+  max_json_depth: number;
+  body_read_timeout_secs: number;
+  log_redact_patterns: string[];
+
+  context_optimizer: {
+    enabled: boolean;
+    dedup: boolean;
+    log_crunch: boolean;
+    minify: boolean;
+    min_block_chars: number;
+    max_log_lines: number;
+  };
+  aimd: {
+    enabled: boolean;
+    initial_limit: number;
+    min_limit: number;
+    max_limit: number;
+    target_latency_ms: number;
+    max_queue: number;
+    queue_timeout_ms: number;
+  };
 
   cache_mode: "exact" | "semantic" | "both";
   cache_backend: "memory" | "redis";

@@ -7,7 +7,8 @@ import { ResponseAssembler } from "../pipeline/assemble.ts";
 import { replayStream } from "../pipeline/replay.ts";
 import { estimateTokens } from "../pipeline/tokens.ts";
 import type { ChatStream, StreamChunk } from "../pipeline/types.ts";
-import { readJsonBody } from "./body.ts";
+import { runtimeFor } from "../guard/runtime.ts";
+import type { Principal } from "../guard/key-ring.ts";
 import type { GatewayServices } from "./services.ts";
 import { streamBody } from "./stream-response.ts";
 
@@ -47,20 +48,42 @@ export async function handleChat(services: GatewayServices, format: WireFormat, 
     () => controller.abort(new GatewayError(504, "timeout", "request took longer than request_timeout_secs")),
     services.config.request_timeout_secs * 1000,
   );
+  const rt = runtimeFor(services);
+  const requestId = newId("req_");
+  const started = performance.now();
+  const log: { status: number; principal?: Principal; layer?: string; provider?: string; stream?: boolean; error?: string } = { status: 200 };
   const cleanup = () => {
     clearTimeout(timeout);
     request.signal.removeEventListener("abort", onClientAbort);
     done();
+    rt.logger.info("request", {
+      id: requestId,
+      method: request.method,
+      path: new URL(request.url).pathname,
+      format: format.name,
+      status: log.status,
+      key_id: log.principal?.id,
+      tenant: log.principal?.tenant,
+      layer: log.layer,
+      provider: log.provider,
+      stream: log.stream,
+      duration_ms: Math.round(performance.now() - started),
+      ...(log.error ? { error: log.error } : {}),
+    });
   };
   try {
-    const body = await readJsonBody(request, services.config.max_body_bytes);
+    // L0 before a byte of the body is read: who is calling, and may they.
+    const principal = (log.principal = rt.guard.admit(request.headers));
+    const body = await rt.guard.readBody(request);
     const chat = format.parse(body, parseOpts);
+    rt.guard.admitTokens(principal, chat);
+    log.stream = chat.stream;
     const ctx: RequestContext = {
-      id: newId("req_"),
+      id: requestId,
       request: chat,
       format: format.name,
       model: chat.model || services.config.external_llm_model,
-      tenant: "default",
+      tenant: principal.tenant,
       headers: request.headers,
       signal: controller.signal,
       cache: cacheDirectives(request.headers),
@@ -70,19 +93,25 @@ export async function handleChat(services: GatewayServices, format: WireFormat, 
     };
     const answer = await services.pipeline.run(ctx);
     const meta: RenderMeta = { layer: answer.layer, provider: answer.provider };
+    log.layer = answer.layer;
+    log.provider = answer.provider;
     const headers = { ...isolationHeaders(answer), ...ctx.responseHeaders, "x-request-id": ctx.id };
 
     if (chat.stream) {
       const chunks = answer.kind === "stream" ? answer.stream : replayStream(answer.response);
       streaming = true;
-      return new Response(streamBody(format.renderStream(guarded(chunks), chat, meta), cleanup), {
+      return new Response(streamBody(format.renderStream(guarded(rt.guard.meterStream(principal, chunks)), chat, meta), cleanup), {
         headers: { ...headers, "content-type": format.streamContentType(chat), "cache-control": "no-cache", connection: "keep-alive" },
       });
     }
     const response = answer.kind === "response" ? answer.response : await collect(answer.stream);
+    rt.guard.chargeOutput(principal, response.usage.outputTokens);
     return Response.json(format.render(response, chat, meta), { headers });
   } catch (err) {
-    return errorResponse(format, err);
+    const e = toGatewayError(err);
+    log.status = e.status;
+    log.error = e.message;
+    return errorResponse(format, e, { "x-request-id": requestId });
   } finally {
     if (!streaming) cleanup();
   }

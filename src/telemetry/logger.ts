@@ -1,0 +1,46 @@
+// A small structured logger: one JSON object per line, every field passed through the redactor.
+import type { Redactor } from "./redact.ts";
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export type LogSink = (line: string) => void;
+
+export const stderrSink: LogSink = (line) => {
+  process.stderr.write(`${line}\n`);
+};
+
+export class Logger {
+  constructor(
+    private readonly level: LogLevel,
+    private readonly redactor: Redactor,
+    private readonly sink: LogSink = stderrSink,
+  ) {}
+
+  enabled(level: LogLevel): boolean {
+    return RANK[level] >= RANK[this.level];
+  }
+
+  log(level: LogLevel, msg: string, fields: Record<string, unknown> = {}) {
+    if (!this.enabled(level)) return;
+    const record = this.redactor.value({ ts: new Date().toISOString(), level, msg, ...fields });
+    try {
+      this.sink(JSON.stringify(record));
+    } catch {
+      // A broken sink must never fail a request.
+    }
+  }
+
+  debug(msg: string, fields?: Record<string, unknown>) {
+    this.log("debug", msg, fields);
+  }
+  info(msg: string, fields?: Record<string, unknown>) {
+    this.log("info", msg, fields);
+  }
+  warn(msg: string, fields?: Record<string, unknown>) {
+    this.log("warn", msg, fields);
+  }
+  error(msg: string, fields?: Record<string, unknown>) {
+    this.log("error", msg, fields);
+  }
+}

@@ -1,0 +1,69 @@
+// Masks secrets before anything is written out: configured secret values (gateway/admin/provider
+// keys), well-known API-key shapes, Authorization-style fields, and operator-supplied patterns.
+
+export const REDACTED = "[REDACTED]";
+
+/** Field names whose values are always secret, whatever they contain. */
+const SECRET_FIELD = /^(authorization|proxy-authorization|x-api-key|x-goog-api-key|api[-_]?key|.*_api_key|key|password|secret|token|access_token|refresh_token|cookie|set-cookie)$/i;
+
+const KNOWN_SHAPES: RegExp[] = [
+  /\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/gi,
+  /\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{16,}/g,
+  /\bAIza[0-9A-Za-z_-]{30,}/g,
+  /\bgh[pousr]_[A-Za-z0-9]{30,}/g,
+  /\bxai-[A-Za-z0-9]{20,}/g,
+];
+
+export interface RedactorOptions {
+  /** exact secret values (configured keys); shorter than 6 chars are ignored as too likely to collide */
+  secrets?: string[];
+  /** extra regular expressions (log_redact_patterns) */
+  patterns?: string[];
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+export class Redactor {
+  private readonly rules: RegExp[];
+
+  constructor(opts: RedactorOptions = {}) {
+    const literal = (opts.secrets ?? []).filter((s) => s.length >= 6).sort((a, b) => b.length - a.length);
+    this.rules = [
+      ...(literal.length ? [new RegExp(literal.map(escape).join("|"), "g")] : []),
+      ...KNOWN_SHAPES,
+      ...(opts.patterns ?? []).map((p) => new RegExp(p, "g")),
+    ];
+  }
+
+  text(s: string): string {
+    let out = s;
+    for (const rule of this.rules) out = out.replace(rule, REDACTED);
+    return out;
+  }
+
+  /** Deep copy with secret fields masked and every string scrubbed. */
+  value(v: unknown, depth = 0): unknown {
+    if (typeof v === "string") return this.text(v);
+    if (v === null || typeof v !== "object") return v;
+    if (depth > 16) return "[…]";
+    if (Array.isArray(v)) return v.map((x) => this.value(x, depth + 1));
+    if (v instanceof Headers) return this.value(Object.fromEntries(v.entries()), depth);
+    if (v instanceof Error) return { name: v.name, message: this.text(v.message) };
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = SECRET_FIELD.test(k) && x !== undefined && x !== "" ? REDACTED : this.value(x, depth + 1);
+    return out;
+  }
+}
+
+export function redactorFromConfig(config: {
+  gateway_api_key: string;
+  admin_api_key: string;
+  external_llm_api_key: string;
+  gateway_keys: { key: string }[];
+  log_redact_patterns: string[];
+}): Redactor {
+  return new Redactor({
+    secrets: [config.gateway_api_key, config.admin_api_key, config.external_llm_api_key, ...config.gateway_keys.map((k) => k.key)].filter(Boolean),
+    patterns: config.log_redact_patterns,
+  });
+}
