@@ -5,6 +5,7 @@ import { GatewayError } from "../pipeline/errors.ts";
 import { errorResponse } from "./chat-handler.ts";
 import { anthropicRoutes } from "./routes/anthropic.ts";
 import { chatRoutes } from "./routes/chat.ts";
+import { geminiRoutes } from "./routes/gemini.ts";
 import { healthRoutes } from "./routes/health.ts";
 import type { GatewayServices } from "./services.ts";
 
@@ -20,5 +21,6 @@ export function createApp(services: GatewayServices) {
     })
     .use(healthRoutes(services))
     .use(chatRoutes(services))
-    .use(anthropicRoutes(services));
+    .use(anthropicRoutes(services))
+    .use(geminiRoutes(services));
 }

@@ -1,0 +1,37 @@
+// Client for Google's native Gemini API (generateContent / streamGenerateContent?alt=sse).
+import { estimateTokens } from "../pipeline/tokens.ts";
+import type { ChatStream } from "../pipeline/types.ts";
+import { readUpstreamStream, type NativeClientOptions } from "./anthropic-client.ts";
+import { postUpstream, readJson, sseEvents } from "./http.ts";
+import type { ProviderCall, ProviderClient } from "./provider.ts";
+import { fromGeminiResponse, GeminiStreamReader, toGeminiBody } from "./wire/gemini.ts";
+
+export class GeminiClient implements ProviderClient {
+  readonly name: string;
+  private readonly base: string;
+
+  constructor(private readonly opts: NativeClientOptions) {
+    this.name = opts.name;
+    this.base = opts.baseUrl.replace(/\/+$/, "");
+  }
+
+  private post(call: ProviderCall, stream: boolean) {
+    const model = encodeURIComponent(call.model.replace(/^models\//, ""));
+    const url = `${this.base}/models/${model}:${stream ? "streamGenerateContent?alt=sse" : "generateContent"}`;
+    const headers: Record<string, string> = { ...this.opts.headers };
+    if (this.opts.apiKey) headers["x-goog-api-key"] = this.opts.apiKey;
+    return postUpstream({ provider: this.name, url, headers, body: toGeminiBody(call.request), signal: call.signal, timeoutMs: this.opts.timeoutMs });
+  }
+
+  async complete(call: ProviderCall) {
+    const up = await this.post(call, false);
+    const res = fromGeminiResponse(await readJson(this.name, up.response), estimateTokens);
+    return { ...res, model: res.model || call.model };
+  }
+
+  async stream(call: ProviderCall): Promise<ChatStream> {
+    const up = await this.post(call, true);
+    const reader = new GeminiStreamReader();
+    return readUpstreamStream(sseEvents(up, this.name, this.opts.timeoutMs), (_event, data) => reader.read(data), () => reader.end());
+  }
+}
