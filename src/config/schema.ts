@@ -121,6 +121,13 @@ export const SCHEMA: Record<string, FieldSpec> = {
   "embedding_sidecar.sidecar_url": str("", "OpenAI-compatible /v1/embeddings server instead of in-process MiniLM"),
   "embedding_sidecar.model_name": str("all-minilm", "embedding model name sent to the sidecar"),
   "embedding_sidecar.timeout_seconds": int(10, "seconds an embedding call may take", 1),
+  "embedding.model_path": str("", "directory of a transformers.js-layout embedding model; empty = Xenova/all-MiniLM-L6-v2 from the model cache"),
+  "embedding.preload": bool(true, "load the embedding model at startup (readiness waits for it) instead of on first use"),
+  "embedding.workers": int(1, "embedding worker threads", 1, 64),
+  "embedding.queue_size": int(64, "embedding calls that may wait for a worker; beyond that L1b is skipped", 1),
+  "embedding.timeout_ms": int(250, "milliseconds an in-process embedding may take before L1b is skipped", 1),
+  "embedding.max_batch": int(16, "most queued texts one worker call embeds together", 1, 512),
+  semantic_guard: bool(true, "reject semantic matches that differ in numbers, negation or rare content words"),
 };
 
 export function envNameFor(path: string): string {

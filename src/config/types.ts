@@ -71,6 +71,15 @@ export interface Config {
     model_name: string;
     timeout_seconds: number;
   };
+  embedding: {
+    model_path: string;
+    preload: boolean;
+    workers: number;
+    queue_size: number;
+    timeout_ms: number;
+    max_batch: number;
+  };
+  semantic_guard: boolean;
 }
 
 /** Where each effective value came from: "default", "file:<path>", "env:<NAME>" or "flag:<--name>". */

@@ -3,6 +3,10 @@ import { MemoryExactStore } from "../cache/memory-exact.ts";
 import type { Config } from "../config/types.ts";
 import type { Layer } from "../pipeline/context.ts";
 import { ExactCacheLayer } from "../pipeline/layers/exact-cache.ts";
+import { SemanticCacheLayer } from "../pipeline/layers/semantic-cache.ts";
+import { MemoryVectorStore } from "../cache/memory-vector.ts";
+import { createEmbedder } from "../inference/create-embedder.ts";
+import type { Embedder } from "../inference/embedder.ts";
 import { ProviderLayer } from "../pipeline/layers/provider.ts";
 import { Pipeline } from "../pipeline/pipeline.ts";
 import { createDefaultProvider } from "../providers/default-provider.ts";
@@ -15,6 +19,8 @@ import type { GatewayServices } from "./services.ts";
 
 export interface ServiceOverrides {
   provider?: ProviderClient | null;
+  /** embedding backend for L1b (default from config: sidecar or in-process MiniLM workers) */
+  embedder?: Embedder;
   /** where log lines go (default stderr) */
   logSink?: LogSink;
 }
@@ -29,6 +35,15 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     runtime.caches.push({ name: "exact", size: () => exactStore.size(), clear: () => exactStore.clear() });
     layers.push(new ExactCacheLayer(exactStore));
   }
+  let embedder: Embedder | undefined;
+  if (config.cache_mode === "semantic" || config.cache_mode === "both") {
+    embedder = overrides.embedder ?? createEmbedder(config);
+    const vectorStore = new MemoryVectorStore({ capacity: config.cache_max_capacity, ttlSecs: config.cache_ttl_secs });
+    runtime.caches.push({ name: "semantic", size: () => vectorStore.size(), clear: () => vectorStore.clear() });
+    layers.push(new SemanticCacheLayer(embedder, vectorStore, { threshold: config.similarity_threshold, guard: config.semantic_guard }));
+    // requests never wait for the model: until it is ready L1b is skipped
+    if (config.embedding.preload) void embedder.start();
+  }
   layers.push(new ProviderLayer(provider));
   let inFlight = 0;
   const services: GatewayServices = {
@@ -38,7 +53,8 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     startedAt: Date.now(),
     providerName: provider?.name,
     layersEnabled: layers.map((l) => l.name),
-    isReady: () => true,
+    // with preload on, ready once the embedding model has loaded (or failed to, leaving L1b off)
+    isReady: () => !embedder || !config.embedding.preload || (embedder.state() !== "loading" && embedder.state() !== "idle"),
     track() {
       inFlight++;
       let done = false;
@@ -50,7 +66,9 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
       };
     },
     inFlight: () => inFlight,
-    close: async () => {},
+    close: async () => {
+      await embedder?.close();
+    },
   };
   attachRuntime(services, runtime);
   return services;

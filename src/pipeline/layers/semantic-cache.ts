@@ -1,0 +1,105 @@
+// L1b: answers a question asked before in other words, within the same scope (same tenant, model,
+// system prompt, history, tools and parameters; only the last user message may differ). Embedding
+// trouble (model loading, queue full, timeout, worker crash) skips the layer for that request.
+import { verifySemanticMatch, type GuardVerdict } from "../../cache/false-hit-guard.ts";
+import { semanticScope } from "../../cache/keys.ts";
+import type { VectorStore } from "../../cache/vector-store.ts";
+import { EmbedUnavailableError, type Embedder, type EmbedSkipReason } from "../../inference/embedder.ts";
+import type { Answer, Layer, RequestContext } from "../context.ts";
+import type { ChatResponse } from "../types.ts";
+import { isCacheable } from "./exact-cache.ts";
+import { localAnswer } from "./local-answer.ts";
+
+export interface SemanticCacheOptions {
+  /** cosine similarity needed for a hit */
+  threshold: number;
+  /** verify matches with the false-hit guard */
+  guard: boolean;
+  /** matches above the threshold tried against the guard, best first */
+  candidates?: number;
+}
+
+type Rejection = Extract<GuardVerdict, { accept: false }>["reason"];
+
+export interface SemanticCacheStats {
+  hits: number;
+  misses: number;
+  stored: number;
+  guardRejected: Record<Rejection, number>;
+  /** requests that skipped L1b because no embedding could be had in time */
+  skipped: Record<EmbedSkipReason, number>;
+}
+
+interface Embedded {
+  scope: string;
+  question: string;
+  vector: Float32Array;
+}
+
+export class SemanticCacheLayer implements Layer {
+  readonly name = "l1b" as const;
+  readonly failOpen = true;
+  private readonly embedded = new WeakMap<RequestContext, Embedded>();
+  private readonly counters: SemanticCacheStats = {
+    hits: 0,
+    misses: 0,
+    stored: 0,
+    guardRejected: { numbers: 0, negation: 0, entities: 0, swapped_word: 0 },
+    skipped: { not_ready: 0, queue_full: 0, timeout: 0, worker_crash: 0, error: 0 },
+  };
+
+  constructor(
+    readonly embedder: Embedder,
+    private readonly store: VectorStore,
+    private readonly opts: SemanticCacheOptions,
+  ) {}
+
+  stats(): SemanticCacheStats {
+    return structuredClone(this.counters);
+  }
+
+  async handle(ctx: RequestContext): Promise<Answer | undefined> {
+    if (!ctx.cache.lookup || !isCacheable(ctx)) return undefined;
+    const target = await this.embed(ctx);
+    if (!target) return undefined;
+    const matches = await this.store.search(target.scope, target.vector, { minScore: this.opts.threshold, limit: this.opts.candidates ?? 4 });
+    for (const match of matches) {
+      if (this.opts.guard) {
+        const verdict = verifySemanticMatch(target.question, match.entry.question);
+        if (!verdict.accept) {
+          this.counters.guardRejected[verdict.reason]++;
+          continue;
+        }
+      }
+      this.counters.hits++;
+      ctx.responseHeaders["x-isartor-similarity"] = match.score.toFixed(4);
+      return { kind: "response", layer: this.name, response: localAnswer(ctx, match.entry.response) };
+    }
+    this.counters.misses++;
+    return undefined;
+  }
+
+  async remember(ctx: RequestContext, response: ChatResponse) {
+    // only complete answers: a length-truncated one is a partial answer to a paraphrase
+    if (!ctx.cache.store || !isCacheable(ctx) || response.finishReason !== "stop") return;
+    const target = this.embedded.get(ctx) ?? (await this.embed(ctx));
+    if (!target) return;
+    await this.store.add(target.scope, target.vector, { question: target.question, response });
+    this.counters.stored++;
+  }
+
+  private async embed(ctx: RequestContext): Promise<Embedded | undefined> {
+    const scoped = semanticScope(ctx.tenant, ctx.model, ctx.request);
+    if (!scoped) return undefined;
+    let vector: Float32Array;
+    try {
+      [vector] = (await this.embedder.embed([scoped.question])) as [Float32Array];
+    } catch (err) {
+      this.counters.skipped[err instanceof EmbedUnavailableError ? err.reason : "error"]++;
+      return undefined;
+    }
+    const target = { ...scoped, vector };
+    this.embedded.set(ctx, target);
+    return target;
+  }
+}
