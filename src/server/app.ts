@@ -5,8 +5,10 @@ import { GatewayError } from "../pipeline/errors.ts";
 import { errorResponse } from "./chat-handler.ts";
 import { anthropicRoutes } from "./routes/anthropic.ts";
 import { chatRoutes } from "./routes/chat.ts";
+import { cursorRoutes } from "./routes/cursor.ts";
 import { geminiRoutes } from "./routes/gemini.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { kiroRoutes } from "./routes/kiro.ts";
 import type { GatewayServices } from "./services.ts";
 
 export function createApp(services: GatewayServices) {
@@ -22,5 +24,7 @@ export function createApp(services: GatewayServices) {
     .use(healthRoutes(services))
     .use(chatRoutes(services))
     .use(anthropicRoutes(services))
+    .use(cursorRoutes(services))
+    .use(kiroRoutes(services))
     .use(geminiRoutes(services));
 }
