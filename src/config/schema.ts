@@ -3,6 +3,9 @@
 // (ISARTOR__LAYER2__SIDECAR_URL) are derived from the path unless `env` overrides it.
 
 import { validateGatewayKeys } from "../guard/gateway-key-config.ts";
+import { validateAliases } from "../providers/aliases.ts";
+import { validateQuotaRules } from "../providers/quotas.ts";
+import { validateProviderEntries } from "../providers/registry.ts";
 
 export type FieldType = "string" | "integer" | "number" | "boolean" | "enum" | "list" | "json";
 
@@ -108,6 +111,27 @@ export const SCHEMA: Record<string, FieldSpec> = {
   external_llm_model: str("gpt-4o-mini", "model sent to the L3 provider"),
   external_llm_base_url: str("", "base URL of the L3 provider (default: the provider's public URL)"),
   external_llm_timeout_secs: int(120, "seconds to wait for the L3 provider to start answering", 1),
+
+  providers: {
+    type: "json",
+    default: [],
+    secret: true,
+    description: "L3 providers in fallback order ([[providers]] tables: name, vendor, base_url, api_key(s), model, …); empty = the llm_provider / external_llm_* shorthand",
+    validate: validateProviderEntries,
+  },
+  aliases: { type: "json", default: {}, description: 'model aliases: alias = "model" | "provider/model" | ["provider/model", …] (fallback order)', validate: validateAliases },
+  quotas: { type: "json", default: [], description: "[[quotas]]: provider, model?, key_id?, period day|month, max_requests|max_tokens|max_cost_usd, action warn|block|fallback", validate: validateQuotaRules },
+  "usage.enabled": bool(true, "append every L3 call and every deflection to the usage log"),
+  "usage.path": str("~/.isartor/usage.jsonl", "usage log file (JSON lines)"),
+  "usage.max_file_bytes": int(50 * 1024 * 1024, "usage log size that triggers rotation", 1024),
+  "usage.max_files": int(5, "rotated usage log files kept"),
+  "retry.max_retries": int(2, "retries per provider on 408/429/5xx/529/timeouts before falling back", 0, 10),
+  "retry.base_delay_ms": int(250, "first retry delay (doubles each retry, with jitter)", 0),
+  "retry.max_delay_ms": int(8000, "longest retry delay; a longer Retry-After falls back at once", 0),
+  "circuit_breaker.failure_threshold": int(5, "consecutive failures that take a provider out of the chain (0 = never)"),
+  "circuit_breaker.cooldown_secs": int(30, "how long a tripped provider stays out before a trial call", 1),
+  key_cooldown_secs: int(60, "how long a pool key rests after 401/403 (or 429 without Retry-After)", 0),
+  provider_health_check_interval_secs: int(300, "background ping of each provider's model list (0 = off)"),
 
   enable_monitoring: bool(false, "export OpenTelemetry traces and metrics"),
   otel_exporter_endpoint: str("", "OTLP collector endpoint"),

@@ -1,4 +1,6 @@
 import type { GatewayKeyConfig } from "../guard/gateway-key-config.ts";
+import type { ProviderEntry } from "../providers/registry.ts";
+import type { QuotaRule } from "../providers/quotas.ts";
 
 // The effective configuration, shaped as the TOML file is. Keep in step with schema.ts.
 
@@ -55,6 +57,17 @@ export interface Config {
   external_llm_model: string;
   external_llm_base_url: string;
   external_llm_timeout_secs: number;
+
+  /** L3 providers in fallback order; empty = the single provider described by llm_provider / external_llm_* */
+  providers: ProviderEntry[];
+  /** model aliases: alias → "model", "provider/model", or an ordered fallback list of those */
+  aliases: Record<string, string | string[]>;
+  quotas: QuotaRule[];
+  usage: { enabled: boolean; path: string; max_file_bytes: number; max_files: number };
+  retry: { max_retries: number; base_delay_ms: number; max_delay_ms: number };
+  circuit_breaker: { failure_threshold: number; cooldown_secs: number };
+  key_cooldown_secs: number;
+  provider_health_check_interval_secs: number;
 
   enable_monitoring: boolean;
   otel_exporter_endpoint: string;

@@ -26,6 +26,11 @@ export interface RequestContext {
   responseHeaders: Record<string, string>;
   /** layers the router asked to skip */
   skip: Set<LayerName>;
+  /**
+   * What L3 sends upstream when it differs from `request` (L2.5 shrank it). `request` itself stays
+   * as the caller sent it, because cache keys (and remember()) are computed from it.
+   */
+  upstreamRequest?: ChatRequest;
 }
 
 export type Answer =

@@ -9,7 +9,7 @@ import { createEmbedder } from "../inference/create-embedder.ts";
 import type { Embedder } from "../inference/embedder.ts";
 import { ProviderLayer } from "../pipeline/layers/provider.ts";
 import { Pipeline } from "../pipeline/pipeline.ts";
-import { createDefaultProvider } from "../providers/default-provider.ts";
+import { buildProviderChain } from "../providers/client-factory.ts";
 import type { ProviderClient } from "../providers/provider.ts";
 import { VERSION } from "../version.ts";
 import { withAimd } from "../guard/aimd-provider.ts";
@@ -27,8 +27,10 @@ export interface ServiceOverrides {
 
 export function buildServices(config: Config, overrides: ServiceOverrides = {}): GatewayServices {
   const runtime = createRuntime(config, overrides.logSink);
-  const upstream = overrides.provider === undefined ? createDefaultProvider(config) : (overrides.provider ?? undefined);
-  const provider = upstream && withAimd(upstream, config.aimd, (name, limiter) => runtime.limiters.push({ provider: name, limiter }));
+  const providers = buildProviderChain(config, {
+    ...(overrides.provider !== undefined ? { client: overrides.provider } : {}),
+    wrapClient: (_name, client) => withAimd(client, config.aimd, (name, limiter) => runtime.limiters.push({ provider: name, limiter })),
+  });
   const layers: Layer[] = [];
   if (config.cache_mode === "exact" || config.cache_mode === "both") {
     const exactStore = new MemoryExactStore({ capacity: config.cache_max_capacity, ttlSecs: config.cache_ttl_secs });
@@ -44,14 +46,15 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     // requests never wait for the model: until it is ready L1b is skipped
     if (config.embedding.preload) void embedder.start();
   }
-  layers.push(new ProviderLayer(provider));
+  layers.push(new ProviderLayer(providers.chain, providers.router));
   let inFlight = 0;
   const services: GatewayServices = {
     config,
-    pipeline: new Pipeline(layers),
+    pipeline: new Pipeline(layers, { answered: (answer, ctx) => providers.recordSaved(answer, ctx) }),
     version: VERSION,
     startedAt: Date.now(),
-    providerName: provider?.name,
+    providerName: providers.names[0],
+    providers,
     layersEnabled: layers.map((l) => l.name),
     // with preload on, ready once the embedding model has loaded (or failed to, leaving L1b off)
     isReady: () => !embedder || !config.embedding.preload || (embedder.state() !== "loading" && embedder.state() !== "idle"),
@@ -67,9 +70,11 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     },
     inFlight: () => inFlight,
     close: async () => {
+      await providers.close();
       await embedder?.close();
     },
   };
   attachRuntime(services, runtime);
+  providers.start();
   return services;
 }

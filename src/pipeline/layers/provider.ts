@@ -16,7 +16,7 @@ export class ProviderLayer implements Layer {
 
   async handle(ctx: RequestContext): Promise<Answer> {
     if (!this.provider) throw new GatewayError(503, "unavailable", NO_PROVIDER_MESSAGE, { code: "provider_not_configured" });
-    const call = { request: ctx.request, model: ctx.model, signal: ctx.signal };
+    const call = { request: ctx.upstreamRequest ?? ctx.request, model: ctx.model, signal: ctx.signal };
     if (ctx.request.stream) return { kind: "stream", layer: this.name, provider: this.provider.name, stream: await this.provider.stream(call) };
     return { kind: "response", layer: this.name, provider: this.provider.name, response: await this.provider.complete(call) };
   }
