@@ -1,28 +1,33 @@
-// The single L3 provider described by the flat ISARTOR__LLM_PROVIDER / EXTERNAL_LLM_* settings.
+// The L3 providers a configuration describes: the `providers` list when given, otherwise the single
+// provider of the flat shorthand (ISARTOR__LLM_PROVIDER / EXTERNAL_LLM_API_KEY / _MODEL / _BASE_URL).
 import type { Config } from "../config/types.ts";
-import { OpenAICompatibleClient } from "./openai-compatible.ts";
-import type { ProviderClient } from "./provider.ts";
+import { vendor, type ProviderEntry } from "./registry.ts";
 
-const KNOWN_BASE_URLS: Record<string, string> = {
-  openai: "https://api.openai.com/v1",
-  xai: "https://api.x.ai/v1",
-  groq: "https://api.groq.com/openai/v1",
-  mistral: "https://api.mistral.ai/v1",
-  deepseek: "https://api.deepseek.com/v1",
-  openrouter: "https://openrouter.ai/api/v1",
-  together: "https://api.together.xyz/v1",
-  ollama: "http://127.0.0.1:11434/v1",
-};
-
-/** undefined when nothing usable is configured (no key and no explicit base URL). */
-export function createDefaultProvider(config: Config): ProviderClient | undefined {
-  const baseUrl = config.external_llm_base_url || KNOWN_BASE_URLS[config.llm_provider];
+/** The flat shorthand as a provider entry; undefined when it names nothing usable (no key, no URL). */
+export function shorthandProvider(config: Config): ProviderEntry | undefined {
+  const name = config.llm_provider.trim() || "openai";
+  const spec = vendor(name);
+  const baseUrl = config.external_llm_base_url || spec?.baseUrl;
   if (!baseUrl) return undefined;
   if (!config.external_llm_api_key && !config.external_llm_base_url) return undefined;
-  return new OpenAICompatibleClient({
-    name: config.llm_provider,
-    baseUrl,
-    apiKey: config.external_llm_api_key || undefined,
-    timeoutMs: config.external_llm_timeout_secs * 1000,
-  });
+  return {
+    name,
+    vendor: spec ? name : "custom",
+    ...(config.external_llm_base_url ? { base_url: config.external_llm_base_url } : {}),
+    ...(config.external_llm_api_key ? { api_key: config.external_llm_api_key } : {}),
+    model: config.external_llm_model,
+    timeout_secs: config.external_llm_timeout_secs,
+  };
+}
+
+export function effectiveProviders(config: Config): ProviderEntry[] {
+  if (config.providers.length) return config.providers;
+  const single = shorthandProvider(config);
+  return single ? [single] : [];
+}
+
+/** The model used when a request names none. */
+export function defaultModel(config: Config): string {
+  const first = config.providers[0];
+  return first?.model || config.external_llm_model;
 }

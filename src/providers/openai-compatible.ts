@@ -25,11 +25,11 @@ export class OpenAICompatibleClient implements ProviderClient {
     this.url = `${opts.baseUrl.replace(/\/+$/, "")}/chat/completions`;
   }
 
-  private headers(): Record<string, string> {
+  private headers(apiKey: string | undefined): Record<string, string> {
     const h: Record<string, string> = { ...this.opts.headers };
-    if (this.opts.apiKey) {
-      if (this.opts.authStyle === "api-key") h["api-key"] = this.opts.apiKey;
-      else h.authorization = `Bearer ${this.opts.apiKey}`;
+    if (apiKey) {
+      if (this.opts.authStyle === "api-key") h["api-key"] = apiKey;
+      else h.authorization = `Bearer ${apiKey}`;
     }
     return h;
   }
@@ -38,7 +38,7 @@ export class OpenAICompatibleClient implements ProviderClient {
     return postUpstream({
       provider: this.name,
       url: this.url,
-      headers: this.headers(),
+      headers: this.headers(call.apiKey ?? this.opts.apiKey),
       body: toOpenAIBody(call.request, call.model, stream),
       signal: call.signal,
       timeoutMs: this.opts.timeoutMs,

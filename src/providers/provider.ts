@@ -5,6 +5,8 @@ export interface ProviderCall {
   /** the model name to send upstream */
   model: string;
   signal: AbortSignal;
+  /** key chosen from the provider's key pool for this call; used instead of the client's configured key */
+  apiKey?: string;
 }
 
 /** One upstream LLM API. */

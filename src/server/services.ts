@@ -1,6 +1,7 @@
 // Everything a route needs, built once per gateway from the effective configuration.
 import type { Config } from "../config/types.ts";
 import type { Pipeline } from "../pipeline/pipeline.ts";
+import type { ProviderSetup } from "../providers/client-factory.ts";
 import type { LayerName } from "../pipeline/types.ts";
 
 export interface GatewayServices {
@@ -10,6 +11,8 @@ export interface GatewayServices {
   startedAt: number;
   /** name of the configured L3 provider, or undefined when none is configured */
   providerName?: string;
+  /** L3 providers: chain, model router (aliases), health, usage, quotas */
+  providers: ProviderSetup;
   layersEnabled: LayerName[];
   /** false until every model configured to preload is loaded */
   isReady(): boolean;

@@ -15,6 +15,8 @@ beforeAll(async () => {
     ISARTOR__EXTERNAL_LLM_BASE_URL: upstream.url,
     ISARTOR__EXTERNAL_LLM_API_KEY: "sk-upstream-test",
     ISARTOR__CACHE_MODE: "exact",
+    // these tests pin what the caller sees from a single upstream attempt
+    ISARTOR__RETRY__MAX_RETRIES: "0",
   });
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: "unused", maxRetries: 0 });
 });
