@@ -114,7 +114,10 @@ export function candidateToAssistant(json: Json, nextToolId: () => string): { co
       toolCalls.push({ id: typeof fc.id === "string" && fc.id ? fc.id : nextToolId(), name: String(fc.name ?? ""), arguments: JSON.stringify(argumentsObject(JSON.stringify(fc.args ?? {}))) });
     } else if (typeof p.text === "string" && p.thought === true)
       content.push({ type: "thinking", text: p.text, ...(typeof p.thoughtSignature === "string" ? { signature: p.thoughtSignature } : {}) });
-    else if (typeof p.text === "string" && p.thoughtSignature === undefined) content.push({ type: "text", text: p.text });
+    else if (typeof p.text === "string" && p.thoughtSignature === undefined) {
+      // Gemini pads chunks that carry only a finish reason with an empty text part.
+      if (p.text) content.push({ type: "text", text: p.text });
+    }
     else content.push({ type: "opaque", format: "gemini", value: p });
   }
   return { content, toolCalls, finish: candidate.finishReason };
