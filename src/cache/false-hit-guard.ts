@@ -16,7 +16,10 @@ const STOPWORDS = new Set(
     "some any all each every other another such own same more most very really just also too quite " +
     "than there's it's i'm i've i'd you're we're they're let's please tell explain know want need like get " +
     "way ways thing things one's something anything someone anyone best good made make makes making got gets getting " +
-    "wants needs knows likes told explained use used using"
+    "wants needs knows likes told explained use used using " +
+    // light words paraphrases add or drop freely ("your return policy" / "how do returns work")
+    "work works working policy policies process procedure option options info information detail details " +
+    "possible able allowed available mean means happen happens exist exists done"
   ).split(/\s+/),
 );
 

@@ -21,7 +21,7 @@ export type Resolution = { dir: string; source: "path" | "cache" } | { dir: stri
 
 function missingMessage(dir: string, missing: string[], why: string, modelId: string): string {
   return (
-    `embedding model file missing: ${join(dir, missing[0]!)}${missing.length > 1 ? ` (and ${missing.length - 1} more)` : ""} — ${why}. ` +
+    `embedding model file${missing.length > 1 ? "s" : ""} missing: ${missing.map((f) => join(dir, f)).join(", ")} — ${why}. ` +
     `On a machine with internet run \`isartor models pull\` and copy its model directory here, ` +
     `or run \`isartor models import <dir>\` with a directory holding ${modelId}'s config.json, tokenizer files and onnx/model_quantized.onnx.`
   );

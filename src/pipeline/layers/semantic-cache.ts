@@ -39,7 +39,8 @@ interface Embedded {
 export class SemanticCacheLayer implements Layer {
   readonly name = "l1b" as const;
   readonly failOpen = true;
-  private readonly embedded = new WeakMap<RequestContext, Embedded>();
+  /** the lookup's embedding, reused to store the answer; null when the lookup could not get one */
+  private readonly embedded = new WeakMap<RequestContext, Embedded | null>();
   private readonly counters: SemanticCacheStats = {
     hits: 0,
     misses: 0,
@@ -82,7 +83,8 @@ export class SemanticCacheLayer implements Layer {
   async remember(ctx: RequestContext, response: ChatResponse) {
     // only complete answers: a length-truncated one is a partial answer to a paraphrase
     if (!ctx.cache.store || !isCacheable(ctx) || response.finishReason !== "stop") return;
-    const target = this.embedded.get(ctx) ?? (await this.embed(ctx));
+    const looked = this.embedded.get(ctx);
+    const target = looked === undefined ? await this.embed(ctx) : looked;
     if (!target) return;
     await this.store.add(target.scope, target.vector, { question: target.question, response });
     this.counters.stored++;
@@ -96,6 +98,7 @@ export class SemanticCacheLayer implements Layer {
       [vector] = (await this.embedder.embed([scoped.question])) as [Float32Array];
     } catch (err) {
       this.counters.skipped[err instanceof EmbedUnavailableError ? err.reason : "error"]++;
+      this.embedded.set(ctx, null);
       return undefined;
     }
     const target = { ...scoped, vector };
