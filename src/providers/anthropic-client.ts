@@ -47,7 +47,8 @@ export class AnthropicClient implements ProviderClient {
 
   private post(call: ProviderCall, stream: boolean) {
     const headers: Record<string, string> = { "anthropic-version": ANTHROPIC_VERSION, ...this.opts.headers };
-    if (this.opts.apiKey) headers["x-api-key"] = this.opts.apiKey;
+    const apiKey = call.apiKey ?? this.opts.apiKey;
+    if (apiKey) headers["x-api-key"] = apiKey;
     return postUpstream({
       provider: this.name,
       url: this.url,

@@ -19,7 +19,8 @@ export class GeminiClient implements ProviderClient {
     const model = encodeURIComponent(call.model.replace(/^models\//, ""));
     const url = `${this.base}/models/${model}:${stream ? "streamGenerateContent?alt=sse" : "generateContent"}`;
     const headers: Record<string, string> = { ...this.opts.headers };
-    if (this.opts.apiKey) headers["x-goog-api-key"] = this.opts.apiKey;
+    const apiKey = call.apiKey ?? this.opts.apiKey;
+    if (apiKey) headers["x-goog-api-key"] = apiKey;
     return postUpstream({ provider: this.name, url, headers, body: toGeminiBody(call.request), signal: call.signal, timeoutMs: this.opts.timeoutMs });
   }
 

@@ -9,6 +9,8 @@ export interface MockAnthropicReply {
   pieces?: string[];
   stopReason?: string;
   stopSequence?: string;
+  /** stream: wait for this promise after the first text delta */
+  holdAfterFirst?: Promise<void>;
   /** stream: send an error event after the first text delta */
   errorMidStream?: { type: string; message: string };
 }
@@ -16,15 +18,17 @@ export interface MockAnthropicReply {
 export interface MockAnthropic {
   url: string;
   requests: { body: any; headers: Headers }[];
+  /** every SSE body sent, as text, in order */
+  streamed: string[];
   replies: MockAnthropicReply[];
   stop(): void;
 }
 
 const enc = new TextEncoder();
-const frame = (event: string, data: object) => enc.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+const frameText = (event: string, data: object) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 
 export function startMockAnthropic(replies: MockAnthropicReply[] = [{ text: "Hello from Claude" }]): MockAnthropic {
-  const mock: MockAnthropic = { url: "", requests: [], replies, stop: () => server.stop(true) };
+  const mock: MockAnthropic = { url: "", requests: [], streamed: [], replies, stop: () => server.stop(true) };
   let served = 0;
   const server = Bun.serve({
     port: 0,
@@ -59,8 +63,17 @@ export function startMockAnthropic(replies: MockAnthropicReply[] = [{ text: "Hel
           usage,
         });
       }
+      let sent = "";
+      mock.streamed.push("");
+      const slot = mock.streamed.length - 1;
+      const frame = (event: string, data: object) => {
+        const text = frameText(event, data);
+        sent += text;
+        mock.streamed[slot] = sent;
+        return enc.encode(text);
+      };
       const stream = new ReadableStream<Uint8Array>({
-        start(controller) {
+        async start(controller) {
           controller.enqueue(
             frame("message_start", {
               type: "message_start",
@@ -80,6 +93,7 @@ export function startMockAnthropic(replies: MockAnthropicReply[] = [{ text: "Hel
             controller.enqueue(frame("content_block_start", { type: "content_block_start", index, content_block: { type: "text", text: "" } }));
             for (const piece of reply.pieces ?? reply.text.split(/(?<= )/)) {
               controller.enqueue(frame("content_block_delta", { type: "content_block_delta", index, delta: { type: "text_delta", text: piece } }));
+              if (reply.holdAfterFirst) await reply.holdAfterFirst;
               if (reply.errorMidStream) {
                 controller.enqueue(frame("error", { type: "error", error: reply.errorMidStream }));
                 controller.close();
