@@ -3,6 +3,9 @@ import { Elysia } from "elysia";
 import { openaiFormat } from "../formats/openai.ts";
 import { GatewayError } from "../pipeline/errors.ts";
 import { errorResponse } from "./chat-handler.ts";
+import { checkAccess } from "../guard/auth-gate.ts";
+import { runtimeFor } from "../guard/runtime.ts";
+import { adminRoutes } from "./routes/admin.ts";
 import { anthropicRoutes } from "./routes/anthropic.ts";
 import { chatRoutes } from "./routes/chat.ts";
 import { cursorRoutes } from "./routes/cursor.ts";
@@ -12,7 +15,15 @@ import { kiroRoutes } from "./routes/kiro.ts";
 import type { GatewayServices } from "./services.ts";
 
 export function createApp(services: GatewayServices) {
+  const { guard, logger } = runtimeFor(services);
   return new Elysia()
+    // registered first so it runs before every route, including header-claimed ones (Cursor, Kiro)
+    .onRequest(({ request }) => {
+      const refused = checkAccess(request, services.config, guard);
+      if (!refused) return;
+      logger.info("request refused", { method: request.method, path: new URL(request.url).pathname, status: refused.error.status, error: refused.error.message });
+      return errorResponse(refused.format, refused.error);
+    })
     .onError(({ code, error, request }) => {
       if (code === "NOT_FOUND") {
         const url = new URL(request.url);
@@ -22,6 +33,7 @@ export function createApp(services: GatewayServices) {
       return errorResponse(openaiFormat, error);
     })
     .use(healthRoutes(services))
+    .use(adminRoutes(services))
     .use(chatRoutes(services))
     .use(anthropicRoutes(services))
     .use(cursorRoutes(services))

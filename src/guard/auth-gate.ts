@@ -1,0 +1,36 @@
+// One gate in front of every route, so a route added later is authenticated by default: admin paths
+// need the admin key, everything else except the health probes needs a gateway key (when keys are
+// configured). Chat handlers authenticate again to learn the caller and apply its rate limits.
+import type { Config } from "../config/types.ts";
+import { toGatewayError } from "../pipeline/errors.ts";
+import { requireAdmin } from "./admin-auth.ts";
+import type { GatewayGuard } from "./gateway-guard.ts";
+import { formatForRequest } from "./route-format.ts";
+import type { WireFormat } from "../formats/format.ts";
+
+export const ADMIN_PREFIX = "/api/admin";
+const PUBLIC_GETS = new Set(["/health", "/healthz", "/readyz"]);
+
+export function isPublic(method: string, path: string): boolean {
+  return (method === "GET" || method === "HEAD") && PUBLIC_GETS.has(path);
+}
+
+export interface GateRefusal {
+  format: WireFormat;
+  error: ReturnType<typeof toGatewayError>;
+}
+
+/** undefined when the request may proceed. */
+export function checkAccess(request: Request, config: Config, guard: GatewayGuard): GateRefusal | undefined {
+  const path = new URL(request.url).pathname;
+  if (isPublic(request.method, path)) return undefined;
+  const format = formatForRequest(path, request.headers);
+  try {
+    if (path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`)) requireAdmin(request.headers, config.admin_api_key);
+    else if (guard.keys.enabled) guard.keys.authenticate(request.headers);
+    return undefined;
+  } catch (err) {
+    guard.authFailures++;
+    return { format, error: toGatewayError(err) };
+  }
+}
