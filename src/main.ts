@@ -4,6 +4,7 @@ import { ConfigError } from "./config/load.ts";
 import { VERSION } from "./version.ts";
 import { check } from "./cli/check.ts";
 import { up, UP_HELP } from "./cli/up.ts";
+import { models } from "./cli/models.ts";
 
 const HELP = `isartor ${VERSION} — AI prompt firewall and LLM gateway
 
@@ -12,6 +13,7 @@ Usage: isartor <command> [options]
 Commands:
   up        start the gateway (default when no command is given)
   check     validate the configuration and print effective values with their sources
+  models    pull | list | import the embedding model for the semantic cache (isartor models --help)
 
 Options:
   --version  print the version
@@ -22,7 +24,7 @@ ${UP_HELP}
 Configuration: defaults ← isartor.toml (--config, ISARTOR_CONFIG, ./isartor.toml, ~/.isartor/isartor.toml)
 ← environment (ISARTOR__KEY, ISARTOR__TABLE__KEY) ← flags.`;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { up, check };
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { up, check, models };
 
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
