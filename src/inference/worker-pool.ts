@@ -39,7 +39,9 @@ interface Slot {
   batch?: { id: number; jobs: Job[]; stuckTimer: ReturnType<typeof setTimeout> };
 }
 
-const DEFAULT_WORKER_URL = new URL("./embed-worker.ts", import.meta.url);
+// In the compiled binary every module lives at the bundle root, and scripts/build.ts adds the worker
+// as an extra entrypoint, stored under its path relative to src/.
+const DEFAULT_WORKER_URL = Bun.isStandaloneExecutable ? new URL("./inference/embed-worker.ts", import.meta.url) : new URL("./embed-worker.ts", import.meta.url);
 
 export class EmbeddingWorkerPool implements Embedder {
   readonly name = "minilm";
