@@ -65,6 +65,8 @@ export interface ChainMember {
   keys: KeyPool;
   /** retries on this provider before falling back */
   maxRetries: number;
+  /** a non-streamed answer must be complete within this (streams: headers, then each chunk) */
+  timeoutMs: number;
   breaker: CircuitBreaker;
   price(model: string): Price | undefined;
 }
@@ -138,9 +140,20 @@ export class ProviderChain {
 
   complete(ctx: RequestContext, targets: RouteTarget[]): Promise<ChainAnswer<ChatResponse>> {
     return this.run(ctx, targets, async (m, model, key, started) => {
-      const response = await m.client.complete({ request: ctx.upstreamRequest ?? ctx.request, model, signal: ctx.signal, apiKey: key.secret });
-      this.recordUsage(ctx, m, model, key, started, "ok", response.usage, false);
-      return response;
+      // the client's own timer stops at the response headers; a body that never ends must not hang the request
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(), m.timeoutMs);
+      try {
+        const signal = AbortSignal.any([ctx.signal, deadline.signal]);
+        const response = await m.client.complete({ request: ctx.upstreamRequest ?? ctx.request, model, signal, apiKey: key.secret });
+        this.recordUsage(ctx, m, model, key, started, "ok", response.usage, false);
+        return response;
+      } catch (err) {
+        if (deadline.signal.aborted && !ctx.signal.aborted) throw new GatewayError(504, "timeout", `upstream ${m.name} did not finish its answer within ${m.timeoutMs} ms`);
+        throw err;
+      } finally {
+        clearTimeout(timer);
+      }
     });
   }
 

@@ -111,7 +111,7 @@ export function buildProviderChain(config: Config, opts: BuildChainOptions = {})
 
   if (opts.client) {
     const name = opts.client.name;
-    members.push({ name, vendor: "custom", client: wrap(name, opts.client), keys: new KeyPool(name, []), maxRetries: config.retry.max_retries, breaker: breaker(), price: () => undefined });
+    members.push({ name, vendor: "custom", client: wrap(name, opts.client), keys: new KeyPool(name, []), maxRetries: config.retry.max_retries, timeoutMs: config.external_llm_timeout_secs * 1000, breaker: breaker(), price: () => undefined });
   }
   for (const entry of entries) {
     const spec = vendor(vendorIdOf(entry))!;
@@ -124,6 +124,7 @@ export function buildProviderChain(config: Config, opts: BuildChainOptions = {})
       client: wrap(entry.name, createClient(entry, spec, timeoutMs, keys[0])),
       keys: pool,
       maxRetries: entry.max_retries ?? config.retry.max_retries,
+      timeoutMs,
       breaker: breaker(),
       price: (model) => priceFor(model, entry.prices, spec.prices),
     });

@@ -11,6 +11,7 @@ import { chatRoutes } from "./routes/chat.ts";
 import { cursorRoutes } from "./routes/cursor.ts";
 import { geminiRoutes } from "./routes/gemini.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { modelsRoutes } from "./routes/models.ts";
 import { kiroRoutes } from "./routes/kiro.ts";
 import type { GatewayServices } from "./services.ts";
 
@@ -33,6 +34,7 @@ export function createApp(services: GatewayServices) {
       return errorResponse(openaiFormat, error);
     })
     .use(healthRoutes(services))
+    .use(modelsRoutes(services))
     .use(adminRoutes(services))
     .use(chatRoutes(services))
     .use(anthropicRoutes(services))

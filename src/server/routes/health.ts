@@ -10,6 +10,8 @@ export const healthRoutes = (s: GatewayServices) =>
       layers: s.layersEnabled,
       cache_mode: s.config.cache_mode,
       provider: s.providerName ? { name: s.providerName, configured: true, model: s.config.external_llm_model } : { configured: false },
+      // key ids and counts only: masked keys stay off this unauthenticated route
+      providers: s.providers.status().map(({ keys, ...p }) => ({ ...p, keys: { available: keys.available, total: keys.total } })),
       in_flight: s.inFlight(),
       ready: s.isReady(),
     }))
