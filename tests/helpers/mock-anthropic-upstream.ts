@@ -11,6 +11,8 @@ export interface MockAnthropicReply {
   stopSequence?: string;
   /** stream: wait for this promise after the first text delta */
   holdAfterFirst?: Promise<void>;
+  /** stream: close the connection after message_delta, without message_stop */
+  cutBeforeStop?: boolean;
   /** stream: send an error event after the first text delta */
   errorMidStream?: { type: string; message: string };
 }
@@ -116,7 +118,7 @@ export function startMockAnthropic(replies: MockAnthropicReply[] = [{ text: "Hel
           controller.enqueue(
             frame("message_delta", { type: "message_delta", delta: { stop_reason: stopReason, stop_sequence: reply.stopSequence ?? null }, usage: { output_tokens: usage.output_tokens } }),
           );
-          controller.enqueue(frame("message_stop", { type: "message_stop" }));
+          if (!reply.cutBeforeStop) controller.enqueue(frame("message_stop", { type: "message_stop" }));
           controller.close();
         },
       });

@@ -177,7 +177,7 @@ export class AnthropicStreamReader {
         break;
       }
       case "message_stop":
-        return this.end(raw.frame);
+        return this.stop(raw.frame);
       case "error": {
         const e = isObject(json.error) ? json.error : {};
         this.done = true;
@@ -190,12 +190,16 @@ export class AnthropicStreamReader {
     return { events, raw };
   }
 
-  /** message_stop arrived (frame) or the upstream body ended (no frame). */
-  end(frame: string | null = null): StreamChunk | undefined {
-    if (this.done) return undefined;
-    if (this.finish === undefined) return this.fail("upstream stream ended before the answer was complete");
+  private stop(frame: string): StreamChunk {
+    if (this.finish === undefined) return this.fail("upstream sent message_stop without a stop_reason");
     this.done = true;
     return { events: [{ type: "finish", finishReason: this.finish, usage: usageFromAnthropic(this.rawUsage)! }], raw: { format: "anthropic", frame } };
+  }
+
+  /** The upstream body ended: complete only if message_stop came before. */
+  end(): StreamChunk | undefined {
+    if (this.done) return undefined;
+    return this.fail("upstream stream ended before message_stop");
   }
 
   private fail(message: string): StreamChunk {

@@ -60,6 +60,17 @@ test("stream events are forwarded as they arrive, before the upstream has finish
   expect(seen).toContain("message_stop");
 });
 
+test("a stream cut before message_stop ends with an error event and is not cached", async () => {
+  upstream.replies = [{ text: "almost done", cutBeforeStop: true }];
+  const first = await (await post("/v1/messages", ask("cut me", { stream: true }))).text();
+  expect(first).toContain("event: error");
+  expect(first).not.toContain("event: message_stop");
+  upstream.replies = [{ text: "complete this time" }];
+  const second = await post("/v1/messages", ask("cut me", { stream: true }));
+  expect(second.headers.get("x-isartor-layer")).toBe("l3");
+  expect(await second.text()).toContain("event: message_stop");
+});
+
 describe("errors in Anthropic's shape", () => {
   test("a body that is not JSON", async () => {
     const res = await post("/v1/messages", "{not json");
