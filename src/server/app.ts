@@ -4,6 +4,7 @@ import { openaiFormat } from "../formats/openai.ts";
 import { GatewayError } from "../pipeline/errors.ts";
 import { errorResponse } from "./chat-handler.ts";
 import { checkAccess } from "../guard/auth-gate.ts";
+import { formatForRequest } from "../guard/route-format.ts";
 import { runtimeFor } from "../guard/runtime.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { anthropicRoutes } from "./routes/anthropic.ts";
@@ -28,7 +29,7 @@ export function createApp(services: GatewayServices) {
     .onError(({ code, error, request }) => {
       if (code === "NOT_FOUND") {
         const url = new URL(request.url);
-        return errorResponse(openaiFormat, new GatewayError(404, "not_found", `no route for ${request.method} ${url.pathname}`));
+        return errorResponse(formatForRequest(url.pathname, request.headers), new GatewayError(404, "not_found", `no route for ${request.method} ${url.pathname}`));
       }
       if (code === "PARSE" || code === "VALIDATION") return errorResponse(openaiFormat, new GatewayError(400, "invalid_request", String((error as Error).message)));
       return errorResponse(openaiFormat, error);

@@ -2,7 +2,7 @@
 // answer in. Discovered from the app itself, so routes added later are covered automatically.
 import { createApp } from "../../src/server/app.ts";
 import { buildServices } from "../../src/server/build-services.ts";
-import { testConfig } from "./gateway.ts";
+import { testConfig } from "../helpers/gateway.ts";
 
 export type ErrorShape = "openai" | "anthropic" | "gemini" | "native";
 
@@ -17,7 +17,7 @@ export interface RouteUnderTest {
   chat: boolean;
 }
 
-const concrete = (pattern: string) => pattern.replace("/v1beta/models/*", "/v1beta/models/gemini-2.0-flash:generateContent").replace(/:(\w+)/g, "x");
+const concrete = (pattern: string) => pattern.replace("/v1beta/models/*", "/v1beta/models/gemini-2.0-flash:generateContent").replace(/\/:(\w+)/g, "/x");
 
 export function shapeFor(path: string): ErrorShape {
   if (path.startsWith("/v1/messages")) return "anthropic";
