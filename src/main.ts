@@ -5,6 +5,7 @@ import { VERSION } from "./version.ts";
 import { check } from "./cli/check.ts";
 import { up, UP_HELP } from "./cli/up.ts";
 import { models } from "./cli/models.ts";
+import { providers } from "./cli/providers.ts";
 
 const HELP = `isartor ${VERSION} — AI prompt firewall and LLM gateway
 
@@ -14,6 +15,7 @@ Commands:
   up        start the gateway (default when no command is given)
   check     validate the configuration and print effective values with their sources
   models    pull | list | import the embedding model for the semantic cache (isartor models --help)
+  providers L3 providers: status, latency, keys available, last error (isartor providers --help)
 
 Options:
   --version  print the version
@@ -24,7 +26,7 @@ ${UP_HELP}
 Configuration: defaults ← isartor.toml (--config, ISARTOR_CONFIG, ./isartor.toml, ~/.isartor/isartor.toml)
 ← environment (ISARTOR__KEY, ISARTOR__TABLE__KEY) ← flags.`;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { up, check, models };
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { up, check, models, providers };
 
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
