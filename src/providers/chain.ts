@@ -95,10 +95,12 @@ export function backoffMs(retry: number, baseMs: number, maxMs: number, random: 
   return Math.round(step / 2 + random() * (step / 2));
 }
 
-type Outcome = "retry" | "auth" | "fatal";
+type Outcome = "retry" | "auth" | "next" | "fatal";
 
 function classify(e: GatewayError): Outcome {
   if (e.status === 401 || e.status === 403) return "auth";
+  // "no such model here" is about this provider, not the request: the next provider may have it
+  if (e.status === 404) return "next";
   if (e.status === 408 || e.status === 429 || (e.status >= 500 && e.status <= 599)) return "retry";
   return "fatal";
 }
@@ -323,6 +325,11 @@ export class ProviderChain {
           const outcome = classify(e);
           if (outcome === "fatal") throw e;
           lastError = e;
+          if (outcome === "next") {
+            failures.push(`${m.name}: ${e.message}`);
+            failedProviders.push(m.name);
+            break;
+          }
           this.opts.health?.failure(m.name, e.message);
           if (outcome === "auth") {
             // the key, not the request, is bad: park it and try the pool's next key without counting a retry

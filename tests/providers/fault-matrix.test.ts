@@ -104,6 +104,15 @@ for (const mode of ["non-stream", "stream"] as const) {
       expect(headers.get("x-isartor-retries")).toBeNull();
     });
 
+    test("404 (no such model on a): no retry there, b is asked at once", async () => {
+      a.otherwise = { kind: "status", status: 404, message: "model not found" };
+      const { text, headers } = await call(unique("not here"));
+      expect(text).toBe("answer from b");
+      expect(a.requests.length).toBe(1);
+      expect(headers.get("x-isartor-retries")).toBeNull();
+      expect(headers.get("x-isartor-fallback-from")).toBe("a");
+    });
+
     test("400 is the caller's mistake: no retry, no fallback, the 400 reaches the caller", async () => {
       a.otherwise = { kind: "status", status: 400, message: "max_tokens is too large" };
       const err = await call(unique("bad request")).catch((e) => e);
