@@ -108,7 +108,9 @@ export async function handleChat(services: GatewayServices, format: WireFormat, 
     rt.guard.chargeOutput(principal, response.usage.outputTokens);
     return Response.json(format.render(response, chat, meta), { headers });
   } catch (err) {
-    const e = toGatewayError(err);
+    // upstream errors can echo a provider key ("Incorrect API key provided: sk-…"): scrub before it leaves
+    const raw = toGatewayError(err);
+    const e = new GatewayError(raw.status, raw.kind, rt.redactor.text(raw.message), rt.redactor.value(raw.extra) as typeof raw.extra);
     log.status = e.status;
     log.error = e.message;
     return errorResponse(format, e, { "x-request-id": requestId });

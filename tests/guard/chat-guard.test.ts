@@ -43,7 +43,8 @@ const post = (path: string, body: BodyInit, headers: Record<string, string> = {}
 describe("gateway keys", () => {
   test("missing or wrong key: 401 in OpenAI shape, upstream never called", async () => {
     const before = upstream.requests.length;
-    for (const headers of [{}, { authorization: `Bearer ${KEY_A}x` }, { "x-api-key": "nope" }]) {
+    const attempts: Record<string, string>[] = [{}, { authorization: `Bearer ${KEY_A}x` }, { "x-api-key": "nope" }];
+    for (const headers of attempts) {
       const res = await post("/v1/chat/completions", chatBody(), headers);
       expect(res.status).toBe(401);
       const body = (await res.json()) as { error: { type: string; message: string } };

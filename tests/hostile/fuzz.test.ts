@@ -58,8 +58,8 @@ function chatTargets(): (RouteUnderTest & { extraHeaders: Record<string, string>
   // Gemini's streaming method and JSON-array form are separate renderers behind one route pattern.
   const gemini = routes.find((r) => r.shape === "gemini");
   if (gemini) {
-    out.push({ ...gemini, path: gemini.path.replace(":generateContent", ":streamGenerateContent?alt=sse") });
-    out.push({ ...gemini, path: gemini.path.replace(":generateContent", ":streamGenerateContent") });
+    out.push({ ...gemini, extraHeaders: {}, path: gemini.path.replace(":generateContent", ":streamGenerateContent?alt=sse") });
+    out.push({ ...gemini, extraHeaders: {}, path: gemini.path.replace(":generateContent", ":streamGenerateContent") });
   }
   return out;
 }
@@ -103,7 +103,7 @@ const TRAVERSAL = [
 ];
 
 async function send(r: BadRequest) {
-  const res = await fetch(`${gateway.url}${r.path}`, { method: r.method, headers: r.headers, body: r.body });
+  const res = await fetch(`${gateway.url}${r.path}`, { method: r.method, headers: r.headers, body: r.body as BodyInit | undefined });
   const text = await res.text();
   let json: unknown;
   try {
