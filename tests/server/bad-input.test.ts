@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 const post = (path: string, body: string | Uint8Array, headers: Record<string, string> = {}) =>
-  fetch(`${gateway.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+  fetch(`${gateway.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: body as BodyInit });
 
 async function expectError(res: Response, status: number, param?: string) {
   expect(res.status).toBe(status);

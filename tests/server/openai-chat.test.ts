@@ -25,7 +25,7 @@ afterAll(async () => {
   upstream.stop();
 });
 
-const ask = (content: string, extra: object = {}) => ({ model: "gpt-4o-mini", messages: [{ role: "user" as const, content }], ...extra });
+const ask = <E extends object = {}>(content: string, extra?: E) => ({ model: "gpt-4o-mini", messages: [{ role: "user" as const, content }], ...(extra as E) });
 
 describe("non-streaming", () => {
   test("goes to L3, then an identical request is answered by L1a", async () => {
