@@ -9,17 +9,15 @@ import { runtimeFor } from "../guard/runtime.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { anthropicRoutes } from "./routes/anthropic.ts";
 import { chatRoutes } from "./routes/chat.ts";
-import { cursorRoutes } from "./routes/cursor.ts";
 import { geminiRoutes } from "./routes/gemini.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { modelsRoutes } from "./routes/models.ts";
-import { kiroRoutes } from "./routes/kiro.ts";
 import type { GatewayServices } from "./services.ts";
 
 export function createApp(services: GatewayServices) {
   const { guard, logger } = runtimeFor(services);
   return new Elysia()
-    // registered first so it runs before every route, including header-claimed ones (Cursor, Kiro)
+    // registered first so it runs before every route
     .onRequest(({ request }) => {
       const refused = checkAccess(request, services.config, guard);
       if (!refused) return;
@@ -39,7 +37,5 @@ export function createApp(services: GatewayServices) {
     .use(adminRoutes(services))
     .use(chatRoutes(services))
     .use(anthropicRoutes(services))
-    .use(cursorRoutes(services))
-    .use(kiroRoutes(services))
     .use(geminiRoutes(services));
 }
