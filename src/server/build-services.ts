@@ -7,6 +7,7 @@ import { SemanticCacheLayer } from "../pipeline/layers/semantic-cache.ts";
 import { MemoryVectorStore } from "../cache/memory-vector.ts";
 import { createEmbedder } from "../inference/create-embedder.ts";
 import type { Embedder } from "../inference/embedder.ts";
+import { ContextOptimizerLayer, optimizerOptions } from "../pipeline/layers/context-optimizer.ts";
 import { ProviderLayer } from "../pipeline/layers/provider.ts";
 import { Pipeline } from "../pipeline/pipeline.ts";
 import { buildProviderChain } from "../providers/client-factory.ts";
@@ -45,6 +46,11 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     layers.push(new SemanticCacheLayer(embedder, vectorStore, { threshold: config.similarity_threshold, guard: config.semantic_guard }));
     // requests never wait for the model: until it is ready L1b is skipped
     if (config.embedding.preload) void embedder.start();
+  }
+  if (config.context_optimizer.enabled) {
+    const optimizer = new ContextOptimizerLayer(optimizerOptions(config));
+    runtime.stats.push(optimizer.stats);
+    layers.push(optimizer);
   }
   layers.push(new ProviderLayer(providers.chain, providers.router));
   let inFlight = 0;
