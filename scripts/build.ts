@@ -2,8 +2,9 @@
 // Compiles the gateway into one executable: `bun scripts/build.ts [--target bun-linux-x64|bun-linux-arm64|bun-darwin-arm64|…] [--outfile dist/isartor]`.
 // Without --target it builds for the host.
 import { parseArgs } from "node:util";
-import { mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { copyFileSync, mkdirSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { EMBED_WORKER_ENTRY, embedderPlugin, runtimeLibraries, runtimeLibraryDir } from "./embedder-bundle.ts";
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
@@ -15,10 +16,21 @@ const TARGETS = ["bun-linux-x64", "bun-linux-arm64", "bun-darwin-x64", "bun-darw
 
 async function build(target: string | undefined, outfile: string) {
   mkdirSync(dirname(outfile), { recursive: true });
-  const args = ["build", "--compile", "--minify-syntax", "--sourcemap=none", resolve(ROOT, "src/main.ts"), "--outfile", outfile];
-  if (target) args.push("--target", target);
-  const proc = Bun.spawn([process.execPath, ...args], { cwd: ROOT, stdout: "inherit", stderr: "inherit" });
-  if ((await proc.exited) !== 0) throw new Error(`bun build failed for ${target ?? "host"}`);
+  // the JS API, for the plugin that embeds onnxruntime-node's addon; the embed worker is an extra
+  // entrypoint (Bun bundles workers only when listed), stored under its path relative to src/
+  const result = await Bun.build({
+    entrypoints: [resolve(ROOT, "src/main.ts"), EMBED_WORKER_ENTRY],
+    compile: { outfile, ...(target ? { target: target as Bun.Build.CompileTarget } : {}) },
+    minify: { syntax: true },
+    sourcemap: "none",
+    plugins: [embedderPlugin(target)],
+  });
+  if (!result.success) throw new Error(`bun build failed for ${target ?? "host"}:\n${result.logs.join("\n")}`);
+  const libDir = join(dirname(outfile), runtimeLibraryDir(target));
+  const libs = runtimeLibraries(target);
+  if (libs.length) mkdirSync(libDir, { recursive: true });
+  for (const lib of libs) copyFileSync(lib, join(libDir, basename(lib)));
+  if (!libs.length) console.warn(`no onnxruntime-node build for ${target ?? "this platform"}: the binary needs the embedding sidecar for L1b`);
   console.log(`built ${outfile}${target ? ` (${target})` : ""}`);
 }
 

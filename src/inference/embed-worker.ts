@@ -1,8 +1,9 @@
 // Bun Worker: runs MiniLM (or any transformers.js feature-extraction model) off the event loop.
 // Mean pooling + L2 normalisation, as sentence-transformers does for all-MiniLM-L6-v2.
-import { env, pipeline, type FeatureExtractionPipeline } from "@huggingface/transformers";
+import type { FeatureExtractionPipeline } from "@huggingface/transformers";
 import { basename, dirname } from "node:path";
 import type { FromWorker, ToWorker } from "./embed-protocol.ts";
+import { preloadOnnxRuntimeLibrary } from "./onnx-native.ts";
 
 declare const self: Worker;
 
@@ -16,6 +17,13 @@ async function embed(texts: string[]): Promise<{ dims: number; vectors: Float32A
 }
 
 async function load(msg: Extract<ToWorker, { type: "load" }>) {
+  try {
+    // imported only now: in the compiled binary the ONNX runtime library must be loaded first
+    await preloadOnnxRuntimeLibrary();
+    var { env, pipeline } = await import("@huggingface/transformers");
+  } catch (err) {
+    return reply({ type: "load_failed", message: (err as Error).message ?? String(err) });
+  }
   // The pool resolved (and if needed downloaded) the model; here nothing may touch the network.
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
