@@ -20,16 +20,12 @@ async function load(msg: Extract<ToWorker, { type: "load" }>) {
   try {
     // imported only now: in the compiled binary the ONNX runtime library must be loaded first
     await preloadOnnxRuntimeLibrary();
-    var { env, pipeline } = await import("@huggingface/transformers");
-  } catch (err) {
-    return reply({ type: "load_failed", message: (err as Error).message ?? String(err) });
-  }
-  // The pool resolved (and if needed downloaded) the model; here nothing may touch the network.
-  env.allowRemoteModels = false;
-  env.allowLocalModels = true;
-  env.useFSCache = false;
-  env.localModelPath = dirname(msg.dir);
-  try {
+    const { env, pipeline } = await import("@huggingface/transformers");
+    // The pool resolved (and if needed downloaded) the model; here nothing may touch the network.
+    env.allowRemoteModels = false;
+    env.allowLocalModels = true;
+    env.useFSCache = false;
+    env.localModelPath = dirname(msg.dir);
     extractor = await pipeline("feature-extraction", basename(msg.dir), {
       dtype: msg.dtype as "q8",
       device: "cpu",
