@@ -56,3 +56,21 @@ test("without a running gateway it lists the configured providers as unknown", a
   expect(r.stdout).toMatch(/ollama\s+ollama\s+unknown\s+-\s+1\/1/);
   expect(r.stdout).not.toContain("gsk-one");
 });
+
+test("isartor check shows the providers table with every key masked", async () => {
+  const env = isolatedEnv({
+    ISARTOR__PROVIDERS: JSON.stringify([{ name: "groq", api_keys: ["gsk-one-0000000000secret"] }, { name: "openai", api_key: "sk-openai-0000000000secret" }]),
+  });
+  const r = await runCli(["check"], env);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/^providers\s+\[\{"name":"groq"/m);
+  expect(r.stdout).not.toContain("0000000000secret");
+});
+
+test("a bad provider entry stops startup naming the field and the allowed values", async () => {
+  const r = await runCli(["check"], isolatedEnv({ ISARTOR__PROVIDERS: JSON.stringify([{ name: "x", vendor: "nope" }]) }));
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain("providers[0].vendor to be one of openai | azure");
+  const missing = await runCli(["check"], isolatedEnv({ ISARTOR__PROVIDERS: JSON.stringify([{ name: "mine" }]) }));
+  expect(missing.stderr).toContain("providers[0].base_url to be set (vendor 'custom' has no default endpoint)");
+});
