@@ -126,7 +126,8 @@ function similar(a: string, b: string): boolean {
 
 function coerce(path: string, spec: FieldSpec, raw: unknown, where: string): unknown {
   const fail = (allowed: string): never => {
-    throw new ConfigError(`invalid value ${JSON.stringify(raw)} for '${path}' (${where}): expected ${allowed}`);
+    const shown = spec.secret ? "(secret, not shown)" : JSON.stringify(raw);
+    throw new ConfigError(`invalid value ${shown} for '${path}' (${where}): expected ${allowed}`);
   };
   const fromString = typeof raw === "string";
   switch (spec.type) {

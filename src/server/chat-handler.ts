@@ -9,6 +9,7 @@ import { estimateTokens } from "../pipeline/tokens.ts";
 import type { ChatStream, StreamChunk } from "../pipeline/types.ts";
 import { runtimeFor } from "../guard/runtime.ts";
 import type { Principal } from "../guard/key-ring.ts";
+import type { Redactor } from "../telemetry/redact.ts";
 import type { GatewayServices } from "./services.ts";
 import { streamBody } from "./stream-response.ts";
 
@@ -28,13 +29,23 @@ function isolationHeaders(answer: Answer): Record<string, string> {
   };
 }
 
-/** Errors thrown mid-stream become an error event, so the caller's renderer can close the stream properly. */
-async function* guarded(stream: ChatStream): AsyncGenerator<StreamChunk> {
+/**
+ * Errors thrown mid-stream become an error event, so the caller's renderer can close the stream properly.
+ * Error messages are scrubbed of secrets (upstreams echo keys); a raw error frame is dropped so the
+ * scrubbed canonical error is rendered in its place.
+ */
+async function* guarded(stream: ChatStream, redactor: Redactor): AsyncGenerator<StreamChunk> {
   try {
-    yield* stream;
+    for await (const chunk of stream) {
+      if (!chunk.events.some((e) => e.type === "error")) {
+        yield chunk;
+        continue;
+      }
+      yield { events: chunk.events.map((e) => (e.type === "error" ? { ...e, message: redactor.text(e.message) } : e)) };
+    }
   } catch (err) {
     const e = toGatewayError(err);
-    yield { events: [{ type: "error", status: e.status, errorType: e.kind, message: e.message }] };
+    yield { events: [{ type: "error", status: e.status, errorType: e.kind, message: redactor.text(e.message) }] };
   }
 }
 
@@ -100,7 +111,7 @@ export async function handleChat(services: GatewayServices, format: WireFormat, 
     if (chat.stream) {
       const chunks = answer.kind === "stream" ? answer.stream : replayStream(answer.response);
       streaming = true;
-      return new Response(streamBody(format.renderStream(guarded(rt.guard.meterStream(principal, chunks)), chat, meta), cleanup), {
+      return new Response(streamBody(format.renderStream(guarded(rt.guard.meterStream(principal, chunks), rt.redactor), chat, meta), cleanup), {
         headers: { ...headers, "content-type": format.streamContentType(chat), "cache-control": "no-cache", connection: "keep-alive" },
       });
     }

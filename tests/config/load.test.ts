@@ -105,3 +105,20 @@ test("describeConfig masks secrets and reports sources", () => {
   expect(key.source).toBe("env:ISARTOR__EXTERNAL_LLM_API_KEY");
   expect(JSON.stringify(rows)).not.toContain("sk-verysecretvalue123");
 });
+
+test("structured secrets are masked in check output and never echoed in validation errors", () => {
+  const dir = tmp();
+  const keys = JSON.stringify([{ id: "team-a", key: "gk-supersecretvalue-123", tenant: "a" }]);
+  const rows = describeConfig(loadConfig({ env: { ISARTOR__GATEWAY_KEYS: keys }, cwd: dir, home: dir }));
+  const row = rows.find((r) => r.key === "gateway_keys")!;
+  expect(row.value).toContain("team-a");
+  expect(row.value).not.toContain("gk-supersecretvalue-123");
+  let message = "";
+  try {
+    loadConfig({ env: { ISARTOR__EXTERNAL_LLM_API_KEY: "x", ISARTOR__GATEWAY_KEYS: '[{"key":"gk-leakme-999999"}]' }, cwd: dir, home: dir });
+  } catch (err) {
+    message = (err as Error).message;
+  }
+  expect(message).toContain("gateway_keys");
+  expect(message).not.toContain("gk-leakme-999999");
+});

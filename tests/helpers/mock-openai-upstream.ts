@@ -15,6 +15,8 @@ export interface MockReply {
   holdAfterFirst?: Promise<void>;
   /** stream: stop sending after this many content chunks and close the connection (no finish) */
   cutAfter?: number;
+  /** stream: after the first content chunk send an OpenAI error frame with this message and close */
+  errorMidStream?: string;
 }
 
 export interface MockUpstream {
@@ -85,6 +87,11 @@ export function startMockOpenAI(replies: MockReply[] = [{ text: "Hello from upst
             controller.enqueue(enc.encode(chunk({ content: piece })));
             sent++;
             if (sent === 1 && reply.holdAfterFirst) await reply.holdAfterFirst;
+            if (reply.errorMidStream) {
+              controller.enqueue(enc.encode(`data: ${JSON.stringify({ error: { message: reply.errorMidStream, type: "server_error" } })}\n\n`));
+              controller.close();
+              return;
+            }
             if (reply.cutAfter !== undefined && sent >= reply.cutAfter) {
               controller.close();
               return;

@@ -192,6 +192,19 @@ describe("streaming", () => {
     expect(again.response.headers.get("x-isartor-layer")).toBe("l3");
   });
 
+  test("an upstream error mid-stream reaches the client as an error, scrubbed of keys, and is not cached", async () => {
+    upstream.replies = [{ pieces: ["partial ", "rest"], errorMidStream: "Incorrect API key provided: sk-upstream-test-0123456789abcdef" }, { text: "fine" }];
+    const q = ask("mid-stream error", { stream: true });
+    const raw = await fetch(`${gateway.url}/v1/chat/completions`, { method: "POST", body: JSON.stringify(q) });
+    const text = await raw.text();
+    expect(text).toContain("partial ");
+    expect(text).toContain('"error"');
+    expect(text).not.toContain("sk-upstream-test-0123456789abcdef");
+    expect(text).not.toContain("[DONE]");
+    const again = await client.chat.completions.create(q).withResponse();
+    expect(again.response.headers.get("x-isartor-layer")).toBe("l3");
+  });
+
   test("client disconnect aborts the upstream request", async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
