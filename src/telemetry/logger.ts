@@ -1,4 +1,5 @@
 // A small structured logger: one JSON object per line, every field passed through the redactor.
+import { writeSync } from "node:fs";
 import type { Redactor } from "./redact.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -6,9 +7,35 @@ const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 4
 
 export type LogSink = (line: string) => void;
 
-export const stderrSink: LogSink = (line) => {
-  process.stderr.write(`${line}\n`);
-};
+/**
+ * Lines are batched and written once per event-loop turn: a synchronous write per request costs more
+ * than the whole L1a hit path. Whatever is pending is flushed synchronously on exit.
+ */
+function bufferedSink(fd: number): LogSink {
+  let pending: string[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    const text = `${pending.join("\n")}\n`;
+    pending = [];
+    try {
+      writeSync(fd, text);
+    } catch {
+      // a closed stderr must never fail a request
+    }
+  };
+  process.on("exit", flush);
+  return (line) => {
+    pending.push(line);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
+}
+
+export const stderrSink: LogSink = bufferedSink(2);
 
 export class Logger {
   constructor(
