@@ -14,7 +14,7 @@ export function maskDeep(value: unknown, secretField = true): unknown {
   if (typeof value === "string") return secretField ? maskSecret(value) : value;
   if (Array.isArray(value)) return value.map((v) => maskDeep(v, secretField));
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v, /key|secret|token|password/i.test(k))]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v, /^(key|keys|api_key|api_keys|secret|token|password)$/i.test(k))]));
   }
   return value;
 }

@@ -56,7 +56,7 @@ export function expandHome(path: string): string {
 export class UsageLog {
   readonly path: string;
   private size: number | undefined;
-  private pending = 0;
+  private queue: string[] = [];
   private writing: Promise<void> = Promise.resolve();
   private readonly listeners: ((rec: UsageRecord) => void)[] = [];
   dropped = 0;
@@ -75,20 +75,24 @@ export class UsageLog {
     this.count(rec);
     for (const l of this.listeners) l(rec);
     if (!this.opts.enabled) return;
-    if (this.pending >= MAX_PENDING) {
+    if (this.queue.length >= MAX_PENDING) {
       this.dropped++;
       return;
     }
-    this.pending++;
-    const line = `${JSON.stringify(rec)}\n`;
-    this.writing = this.writing
-      .then(() => this.write(line))
-      .catch(() => {
-        this.writeErrors++;
-      })
-      .finally(() => {
-        this.pending--;
-      });
+    // Lines queue up while a write is in flight and go to disk together: one append per batch,
+    // not one file open per request.
+    this.queue.push(`${JSON.stringify(rec)}\n`);
+    if (this.queue.length === 1) {
+      this.writing = this.writing
+        .then(() => {
+          const lines = this.queue;
+          this.queue = [];
+          return this.write(lines);
+        })
+        .catch(() => {
+          this.writeErrors++;
+        });
+    }
   }
 
   /** resolves when every record appended so far is on disk */
@@ -111,15 +115,24 @@ export class UsageLog {
     }
   }
 
-  private async write(line: string): Promise<void> {
+  /** Appends the lines, rotating at the same record boundary a line-by-line writer would. */
+  private async write(lines: string[]): Promise<void> {
     if (this.size === undefined) {
       await mkdir(dirname(this.path), { recursive: true });
       this.size = await stat(this.path).then((s) => s.size, () => 0);
     }
-    const bytes = Buffer.byteLength(line);
-    if (this.size > 0 && this.size + bytes > this.opts.maxFileBytes) await this.rotate();
-    await appendFile(this.path, line, { mode: 0o600 });
-    this.size += bytes;
+    let segment = "";
+    for (const line of lines) {
+      const bytes = Buffer.byteLength(line);
+      if (this.size > 0 && this.size + bytes > this.opts.maxFileBytes) {
+        if (segment) await appendFile(this.path, segment, { mode: 0o600 });
+        segment = "";
+        await this.rotate();
+      }
+      segment += line;
+      this.size += bytes;
+    }
+    if (segment) await appendFile(this.path, segment, { mode: 0o600 });
   }
 
   private async rotate(): Promise<void> {
