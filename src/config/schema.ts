@@ -81,6 +81,7 @@ export const SCHEMA: Record<string, FieldSpec> = {
   "context_optimizer.log_crunch": bool(true, "L2.5: collapse huge logs, repeated lines and long stack traces"),
   "context_optimizer.minify": bool(true, "L2.5: minify JSON and redundant whitespace"),
   "context_optimizer.min_block_chars": int(200, "L2.5: shortest block the dedup stage considers", 20),
+  "context_optimizer.min_request_chars": int(400, "L2.5: requests with less text than this go upstream as sent (nothing worth shrinking)", 0),
   "context_optimizer.max_log_lines": int(120, "L2.5: log lines kept (head + tail + error lines) before the rest is collapsed", 10),
 
   "aimd.enabled": bool(true, "adaptive (AIMD) concurrency limit in front of each upstream provider"),

@@ -27,6 +27,7 @@ export interface Config {
     log_crunch: boolean;
     minify: boolean;
     min_block_chars: number;
+    min_request_chars: number;
     max_log_lines: number;
   };
   aimd: {

@@ -15,6 +15,8 @@ export interface OptimizerOptions {
   minify: boolean;
   minBlockChars: number;
   maxLogLines: number;
+  /** below this much text in the whole request, nothing is worth shrinking */
+  minRequestChars: number;
 }
 
 export interface TextSlot {

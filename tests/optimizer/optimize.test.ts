@@ -4,7 +4,7 @@ import { optimizeRequest, type OptimizerOptions } from "../../src/optimizer/opti
 import { rewriteSourceBody } from "../../src/optimizer/source-rewrite.ts";
 import { parseOpenAIRequest } from "../../src/formats/openai.ts";
 
-const OPTS: OptimizerOptions = { dedup: true, logCrunch: true, minify: true, minBlockChars: 100, maxLogLines: 40 };
+const OPTS: OptimizerOptions = { dedup: true, logCrunch: true, minify: true, minBlockChars: 100, maxLogLines: 40, minRequestChars: 0 };
 const RULES = "Always answer in British English, cite the file and line you changed, and never invent APIs that do not exist in this repository.";
 const LOG = Array.from({ length: 300 }, (_, i) => `2024-05-01T10:00:00Z INFO request ${i} served in ${i % 17}ms`).join("\n");
 

@@ -14,7 +14,14 @@ export const SAVED_HEADER = "x-isartor-context-tokens-saved";
 
 export function optimizerOptions(config: Config): OptimizerOptions {
   const c = config.context_optimizer;
-  return { dedup: c.dedup, logCrunch: c.log_crunch, minify: c.minify, minBlockChars: c.min_block_chars, maxLogLines: c.max_log_lines };
+  return { dedup: c.dedup, logCrunch: c.log_crunch, minify: c.minify, minBlockChars: c.min_block_chars, maxLogLines: c.max_log_lines, minRequestChars: c.min_request_chars };
+}
+
+function textLength(req: RequestContext["request"]): number {
+  let n = 0;
+  for (const p of req.system) if (p.type === "text") n += p.text.length;
+  for (const m of req.messages) for (const p of m.content) if (p.type === "text") n += p.text.length;
+  return n;
 }
 
 export class ContextOptimizerLayer implements Layer {
@@ -30,6 +37,10 @@ export class ContextOptimizerLayer implements Layer {
     if (/^(off|false|0|no)$/i.test(ctx.headers.get(OPT_OUT_HEADER)?.trim() ?? "")) {
       this.stats.optedOut++;
       ctx.responseHeaders[RESULT_HEADER] = "off";
+      return undefined;
+    }
+    if (textLength(ctx.request) < this.options.minRequestChars) {
+      ctx.responseHeaders[RESULT_HEADER] = "false";
       return undefined;
     }
     const result = optimizeRequest(ctx.request, this.options, this.memo);
