@@ -5,11 +5,11 @@
 //
 //   (module
 //     (memory (export "mem") 1)
-//     ;; out[r] = Σ_j rows[r][j] · q[j] for r < count; rows: int8, `stride` bytes each (a multiple of 16,
+//     ;; out[r] = Σ_j rows[r][j] · q[j] for r < count; rows: int8, `stride` bytes each (a multiple of 32,
 //     ;; zero padded); q: int16, `stride` lanes; out: int32. Exact integer arithmetic (callers keep
 //     ;; |q[j]| · 127 · stride < 2^31).
 //     (func (export "dots") (param $q i32) (param $rows i32) (param $count i32) (param $stride i32) (param $out i32)
-//       (local $end i32) (local $p i32) (local $rowEnd i32) (local $qp i32) (local $acc v128) (local $v v128) ...))
+//       (local $end i32) (local $p i32) (local $rowEnd i32) (local $qp i32) (local $acc v128) (local $v v128) (local $acc2 v128) ...))
 //
 // Usage: bun scripts/make-simd-kernel.ts        (rewrites the module)
 //        bun scripts/make-simd-kernel.ts --check (exits 1 if the committed module differs)
@@ -43,7 +43,7 @@ const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
 const I32 = 0x7f;
 const V128 = 0x7b;
 // parameters and locals
-const [Q, ROWS, COUNT, STRIDE, OUTP, END, P, ROW_END, QP, ACC, V] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+const [Q, ROWS, COUNT, STRIDE, OUTP, END, P, ROW_END, QP, ACC, V, ACC2] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
 
 const get = (i: number) => [0x20, ...uleb(i)]; // local.get
 const set = (i: number) => [0x21, ...uleb(i)]; // local.set
@@ -75,20 +75,27 @@ const body = [
   ...get(ROWS), ...set(P),
   ...loop, // per row
   ...v128const0, ...set(ACC),
+  ...v128const0, ...set(ACC2),
   ...get(P), ...get(STRIDE), ...i32add, ...set(ROW_END),
   ...get(Q), ...set(QP),
-  ...loop, // 16 int8 lanes per step
-  ...get(P), ...v128load(), ...set(V),
+  ...loop, // 32 int8 lanes per step, two accumulators
+  ...get(P), ...v128load(0), ...set(V),
   ...get(ACC),
   ...get(V), ...extendLowS, ...get(QP), ...v128load(0), ...dotS, ...i32x4add,
   ...get(V), ...extendHighS, ...get(QP), ...v128load(16), ...dotS, ...i32x4add,
   ...set(ACC),
-  ...get(QP), ...i32const(32), ...i32add, ...set(QP),
-  ...get(P), ...i32const(16), ...i32add, ...tee(P),
+  ...get(P), ...v128load(16), ...set(V),
+  ...get(ACC2),
+  ...get(V), ...extendLowS, ...get(QP), ...v128load(32), ...dotS, ...i32x4add,
+  ...get(V), ...extendHighS, ...get(QP), ...v128load(48), ...dotS, ...i32x4add,
+  ...set(ACC2),
+  ...get(QP), ...i32const(64), ...i32add, ...set(QP),
+  ...get(P), ...i32const(32), ...i32add, ...tee(P),
   ...get(ROW_END), ...i32ltu, ...brIf(0),
   ...end,
   // out[r] = horizontal sum
   ...get(OUTP),
+  ...get(ACC), ...get(ACC2), ...i32x4add, ...set(ACC),
   ...get(ACC), ...lane(0), ...get(ACC), ...lane(1), ...i32add, ...get(ACC), ...lane(2), ...i32add, ...get(ACC), ...lane(3), ...i32add,
   ...i32store,
   ...get(OUTP), ...i32const(4), ...i32add, ...tee(OUTP),
@@ -97,7 +104,7 @@ const body = [
   ...end,
   ...end, // function
 ];
-const locals = vec([[...uleb(4), I32], [...uleb(2), V128]]);
+const locals = vec([[...uleb(4), I32], [...uleb(3), V128]]);
 const code = [...locals, ...body];
 
 const bytes = Uint8Array.from([

@@ -48,7 +48,7 @@ export class Int8Index {
   private norm = new Float64Array(0);
 
   constructor(module: WebAssembly.Module, private readonly dims: number, capacity: number) {
-    this.stride = Math.ceil(dims / 16) * 16;
+    this.stride = Math.ceil(dims / 32) * 32; // the kernel takes 32 int8 lanes per step
     this.qBytes = this.stride * 2;
     // keeps every integer dot (≤ 127 · qMax · stride in magnitude) inside int32
     this.qMax = Math.min(8191, Math.floor(2147483647 / (127 * this.stride)));

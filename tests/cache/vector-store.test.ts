@@ -171,6 +171,12 @@ describe("SIMD path equals the flat scan", () => {
     expect(simdKernel()).not.toBeNull();
   });
 
+  test("the committed kernel module is what scripts/make-simd-kernel.ts assembles", () => {
+    const run = Bun.spawnSync([process.execPath, "scripts/make-simd-kernel.ts", "--check"], { cwd: `${import.meta.dir}/../..` });
+    expect(run.stderr.toString()).toBe("");
+    expect(run.exitCode).toBe(0);
+  });
+
   const cases: [number, number, "random" | "clustered" | "skewed"][] = [
     [1, 3, "random"],
     [7, 5, "random"],
