@@ -1,6 +1,5 @@
 // Per-gateway operational state that routes need beside the pipeline: the guard, the logger, and
-// what the admin API reports on or purges. Attached to a GatewayServices object by build-services;
-// created from the config on first use for services built any other way.
+// what the admin API reports on or purges (GatewayServices.runtime).
 import type { Config } from "../config/types.ts";
 import { Logger, type LogSink } from "../telemetry/logger.ts";
 import { redactorFromConfig, type Redactor } from "../telemetry/redact.ts";
@@ -39,16 +38,4 @@ export function createRuntime(config: Config, sink?: LogSink): GatewayRuntime {
     limiters: [],
     stats: [],
   };
-}
-
-const attached = new WeakMap<object, GatewayRuntime>();
-
-export function attachRuntime(services: object, runtime: GatewayRuntime): void {
-  attached.set(services, runtime);
-}
-
-export function runtimeFor(services: { config: Config }): GatewayRuntime {
-  let rt = attached.get(services);
-  if (!rt) attached.set(services, (rt = createRuntime(services.config)));
-  return rt;
 }

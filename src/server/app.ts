@@ -5,7 +5,6 @@ import { GatewayError } from "../pipeline/errors.ts";
 import { errorResponse } from "./chat-handler.ts";
 import { checkAccess } from "../guard/auth-gate.ts";
 import { formatForRequest } from "../guard/route-format.ts";
-import { runtimeFor } from "../guard/runtime.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { anthropicRoutes } from "./routes/anthropic.ts";
 import { chatRoutes } from "./routes/chat.ts";
@@ -15,7 +14,7 @@ import { modelsRoutes } from "./routes/models.ts";
 import type { GatewayServices } from "./services.ts";
 
 export function createApp(services: GatewayServices) {
-  const { guard, logger } = runtimeFor(services);
+  const { guard, logger } = services.runtime;
   return new Elysia()
     // registered first so it runs before every route
     .onRequest(({ request }) => {

@@ -14,7 +14,7 @@ import { buildProviderChain } from "../providers/client-factory.ts";
 import type { ProviderClient } from "../providers/provider.ts";
 import { VERSION } from "../version.ts";
 import { withAimd } from "../guard/aimd-provider.ts";
-import { attachRuntime, createRuntime } from "../guard/runtime.ts";
+import { createRuntime } from "../guard/runtime.ts";
 import type { LogSink } from "../telemetry/logger.ts";
 import type { GatewayServices } from "./services.ts";
 
@@ -61,6 +61,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     startedAt: Date.now(),
     providerName: providers.names[0],
     providers,
+    runtime,
     layersEnabled: layers.map((l) => l.name),
     // with preload on, ready once the embedding model has loaded (or failed to, leaving L1b off)
     isReady: () => !embedder || !config.embedding.preload || (embedder.state() !== "loading" && embedder.state() !== "idle"),
@@ -80,7 +81,6 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
       await embedder?.close();
     },
   };
-  attachRuntime(services, runtime);
   providers.start();
   return services;
 }

@@ -7,7 +7,6 @@ import { ResponseAssembler } from "../pipeline/assemble.ts";
 import { replayStream } from "../pipeline/replay.ts";
 import { estimateTokens } from "../pipeline/tokens.ts";
 import type { ChatStream, StreamChunk } from "../pipeline/types.ts";
-import { runtimeFor } from "../guard/runtime.ts";
 import type { Principal } from "../guard/key-ring.ts";
 import type { Redactor } from "../telemetry/redact.ts";
 import type { GatewayServices } from "./services.ts";
@@ -59,7 +58,7 @@ export async function handleChat(services: GatewayServices, format: WireFormat, 
     () => controller.abort(new GatewayError(504, "timeout", "request took longer than request_timeout_secs")),
     services.config.request_timeout_secs * 1000,
   );
-  const rt = runtimeFor(services);
+  const rt = services.runtime;
   const requestId = newId("req_");
   const started = performance.now();
   const log: { status: number; principal?: Principal; layer?: string; provider?: string; stream?: boolean; error?: string } = { status: 200 };

@@ -3,6 +3,7 @@ import type { Config } from "../config/types.ts";
 import type { Pipeline } from "../pipeline/pipeline.ts";
 import type { ProviderSetup } from "../providers/client-factory.ts";
 import type { LayerName } from "../pipeline/types.ts";
+import type { GatewayRuntime } from "../guard/runtime.ts";
 
 export interface GatewayServices {
   config: Config;
@@ -13,6 +14,8 @@ export interface GatewayServices {
   providerName?: string;
   /** L3 providers: chain, model router (aliases), health, usage, quotas */
   providers: ProviderSetup;
+  /** L0 guard, logger/redactor, and what the admin API reports on or purges */
+  runtime: GatewayRuntime;
   layersEnabled: LayerName[];
   /** false until every model configured to preload is loaded */
   isReady(): boolean;

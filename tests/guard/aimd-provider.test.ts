@@ -19,8 +19,7 @@ const ask = (text: string, stream = false) =>
   });
 
 const limiter = () => {
-  const { runtimeFor } = require("../../src/guard/runtime.ts") as typeof import("../../src/guard/runtime.ts");
-  return runtimeFor(gateway!.services).limiters[0]!.limiter;
+  return gateway!.services.runtime.limiters[0]!.limiter;
 };
 
 test("a held stream keeps its slot; the next caller waits, then gets 503 in OpenAI shape", async () => {

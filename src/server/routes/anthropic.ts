@@ -2,13 +2,12 @@ import { Elysia } from "elysia";
 import { anthropicFormat } from "../../formats/anthropic.ts";
 import { countRequestTokens } from "../../formats/anthropic-count.ts";
 import { parseAnthropicRequest } from "../../formats/anthropic-parse.ts";
-import { runtimeFor } from "../../guard/runtime.ts";
 import { errorResponse, handleChat } from "../chat-handler.ts";
 import type { GatewayServices } from "../services.ts";
 
 async function countTokens(s: GatewayServices, request: Request): Promise<Response> {
   try {
-    const req = parseAnthropicRequest(await runtimeFor(s).guard.readBody(request), { requireMaxTokens: false });
+    const req = parseAnthropicRequest(await s.runtime.guard.readBody(request), { requireMaxTokens: false });
     return Response.json({ input_tokens: countRequestTokens(req) });
   } catch (err) {
     return errorResponse(anthropicFormat, err);
