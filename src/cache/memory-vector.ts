@@ -15,6 +15,8 @@ interface Partition {
   keys: string[];
   /** int8 mirror of `rows` for the SIMD scan; built on the first search at indexMinRows rows */
   index?: Int8Index;
+  /** the kernel's memory could not grow (wasm32 caps it at 4 GiB): this scope stays on the flat scan */
+  noIndex?: boolean;
 }
 
 interface Stored {
@@ -90,8 +92,13 @@ export class MemoryVectorStore implements VectorStore {
     }
     part.rows.set(vector, row * this.dims);
     if (part.index) {
-      part.index.reserve(row + 1);
-      part.index.set(row, vector);
+      try {
+        part.index.reserve(row + 1);
+        part.index.set(row, vector);
+      } catch {
+        part.index = undefined;
+        part.noIndex = true;
+      }
     }
     part.keys.push(key);
   }
@@ -124,13 +131,18 @@ export class MemoryVectorStore implements VectorStore {
   }
 
   private indexOf(part: Partition): Int8Index | undefined {
-    if (part.index) return part.index;
+    if (part.index || part.noIndex) return part.index;
     const module = simdKernel();
     if (!module) return undefined;
     const count = part.keys.length;
-    const index = new Int8Index(module, this.dims, count);
-    for (let r = 0; r < count; r++) index.set(r, part.rows.subarray(r * this.dims, (r + 1) * this.dims));
-    return (part.index = index);
+    try {
+      const index = new Int8Index(module, this.dims, count);
+      for (let r = 0; r < count; r++) index.set(r, part.rows.subarray(r * this.dims, (r + 1) * this.dims));
+      return (part.index = index);
+    } catch {
+      part.noIndex = true;
+      return undefined;
+    }
   }
 
   private removeRow(stored: Stored, key: string) {
