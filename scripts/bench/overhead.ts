@@ -15,7 +15,7 @@ const ROOT = resolve(import.meta.dir, "../..");
 const children: ReturnType<typeof Bun.spawn>[] = [];
 
 async function spawnServer(args: string[], env: Record<string, string> = {}, ready = /READY (\d+)|listening on http:\/\/[^:]+:(\d+)/): Promise<string> {
-  const proc = Bun.spawn([process.execPath, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdout: "pipe", stderr: "inherit" });
+  const proc = Bun.spawn([process.execPath, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdout: "pipe", stderr: "ignore" }); // request logs (info level, the default) are formatted but not printed
   children.push(proc);
   const reader = proc.stdout.getReader();
   let out = "";

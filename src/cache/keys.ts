@@ -1,13 +1,15 @@
 // Cache keys carry the whole context (DESIGN.md rule 2): a different tenant, model, system prompt,
 // history, tools or output-affecting parameter never shares an entry.
+// Plain JSON.stringify is enough: the parsers build canonical objects in a fixed key order, and a
+// client that orders its own JSON (tool schemas, extra fields) differently only misses, never
+// hits wrongly.
 import type { ChatRequest, ContentPart, Message } from "../pipeline/types.ts";
-import { stableJson } from "./stable-json.ts";
 
 /** Inbound fields that never change the answer and so stay out of keys. */
 const NON_SEMANTIC_EXTRA = new Set(["stream_options", "user", "metadata", "store", "service_tier"]);
 
 function hash(text: string): string {
-  return new Bun.CryptoHasher("sha256").update(text).digest("hex");
+  return Bun.SHA256.hash(text, "hex") as string;
 }
 
 function keyedExtra(req: ChatRequest): Record<string, unknown> {
@@ -31,7 +33,7 @@ function context(tenant: string, model: string, req: ChatRequest, messages: Mess
 
 /** L1a key: every part of the request that can change the answer. */
 export function exactKey(tenant: string, model: string, req: ChatRequest): string {
-  return `x:${hash(stableJson(context(tenant, model, req, req.messages)))}`;
+  return `x:${hash(JSON.stringify(context(tenant, model, req, req.messages)))}`;
 }
 
 /** Index of the last user message, or -1. */
@@ -51,6 +53,6 @@ export function semanticScope(tenant: string, model: string, req: ChatRequest): 
   if (!last.content.every((p): p is Extract<ContentPart, { type: "text" }> => p.type === "text")) return undefined;
   const question = last.content.map((p) => p.text).join("\n").trim();
   if (!question) return undefined;
-  const scope = `s:${hash(stableJson(context(tenant, model, req, req.messages.slice(0, i))))}`;
+  const scope = `s:${hash(JSON.stringify(context(tenant, model, req, req.messages.slice(0, i))))}`;
   return { scope, question };
 }

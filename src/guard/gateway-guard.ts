@@ -50,7 +50,7 @@ export class GatewayGuard {
 
   /** Reserves the request's estimated input tokens against its key's token budget. */
   admitTokens(principal: Principal, request: ChatRequest) {
-    this.limiter.admitTokens(principal, estimateInputTokens(request));
+    this.limiter.admitTokens(principal, () => estimateInputTokens(request)); // estimated only when a budget applies
   }
 
   chargeOutput(principal: Principal, outputTokens: number) {

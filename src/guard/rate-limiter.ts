@@ -33,9 +33,9 @@ export class RateLimiter {
   }
 
   /** Reserves the estimated input tokens; 429 when the key's tokens-per-minute budget is spent. */
-  admitTokens(p: Principal, estimated: number) {
+  admitTokens(p: Principal, estimated: number | (() => number)) {
     if (p.tokensPerMinute <= 0) return;
-    const r = this.bucket(this.tokens, p.id, p.tokensPerMinute).take(estimated);
+    const r = this.bucket(this.tokens, p.id, p.tokensPerMinute).take(typeof estimated === "number" ? estimated : estimated());
     if (!r.ok) this.reject(`${p.tokensPerMinute} tokens per minute`, p, r.retryAfterSecs);
   }
 

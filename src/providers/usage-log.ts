@@ -48,6 +48,8 @@ export interface UsageTotals {
 
 /** records waiting for the disk beyond this are dropped (and counted) rather than held in memory */
 const MAX_PENDING = 10_000;
+/** how long records wait to be written together */
+const FLUSH_MS = 50;
 
 export function expandHome(path: string): string {
   return path === "~" || path.startsWith("~/") ? join(homedir(), path.slice(2)) : path;
@@ -58,6 +60,7 @@ export class UsageLog {
   private size: number | undefined;
   private queue: string[] = [];
   private writing: Promise<void> = Promise.resolve();
+  private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly listeners: ((rec: UsageRecord) => void)[] = [];
   dropped = 0;
   writeErrors = 0;
@@ -79,25 +82,34 @@ export class UsageLog {
       this.dropped++;
       return;
     }
-    // Lines queue up while a write is in flight and go to disk together: one append per batch,
-    // not one file open per request.
+    // Lines queue for up to FLUSH_MS and go to disk in one append: a file open/write/close per
+    // request costs more than the L1a hit it records.
     this.queue.push(`${JSON.stringify(rec)}\n`);
-    if (this.queue.length === 1) {
+    this.timer ??= setTimeout(() => this.drain(), FLUSH_MS);
+  }
+
+  private drain(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const lines = this.queue;
+    this.queue = [];
+    if (lines.length) {
       this.writing = this.writing
-        .then(() => {
-          const lines = this.queue;
-          this.queue = [];
-          return this.write(lines);
-        })
+        .then(() => this.write(lines))
         .catch(() => {
           this.writeErrors++;
         });
     }
+    return this.writing;
   }
 
   /** resolves when every record appended so far is on disk */
   flush(): Promise<void> {
-    return this.writing;
+    return this.drain();
+  }
+
+  private appendText(text: string): Promise<void> {
+    return appendFile(this.path, text, { mode: 0o600 });
   }
 
   private count(rec: UsageRecord): void {
@@ -125,14 +137,14 @@ export class UsageLog {
     for (const line of lines) {
       const bytes = Buffer.byteLength(line);
       if (this.size > 0 && this.size + bytes > this.opts.maxFileBytes) {
-        if (segment) await appendFile(this.path, segment, { mode: 0o600 });
+        if (segment) await this.appendText(segment);
         segment = "";
         await this.rotate();
       }
       segment += line;
       this.size += bytes;
     }
-    if (segment) await appendFile(this.path, segment, { mode: 0o600 });
+    if (segment) await this.appendText(segment);
   }
 
   private async rotate(): Promise<void> {

@@ -24,20 +24,24 @@ export interface RedactorOptions {
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 export class Redactor {
-  private readonly rules: RegExp[];
+  /** configured secrets and known key shapes */
+  private readonly builtin: RegExp[];
+  /** one case-insensitive test that finds any builtin candidate; most strings have none */
+  private readonly anyBuiltin: RegExp;
+  /** operator patterns always run as written (their groups and flags are theirs) */
+  private readonly custom: RegExp[];
 
   constructor(opts: RedactorOptions = {}) {
     const literal = (opts.secrets ?? []).filter((s) => s.length >= 6).sort((a, b) => b.length - a.length);
-    this.rules = [
-      ...(literal.length ? [new RegExp(literal.map(escape).join("|"), "g")] : []),
-      ...KNOWN_SHAPES,
-      ...(opts.patterns ?? []).map((p) => new RegExp(p, "g")),
-    ];
+    this.builtin = [...(literal.length ? [new RegExp(literal.map(escape).join("|"), "g")] : []), ...KNOWN_SHAPES];
+    this.anyBuiltin = new RegExp(this.builtin.map((r) => `(?:${r.source})`).join("|"), "i");
+    this.custom = (opts.patterns ?? []).map((p) => new RegExp(p, "g"));
   }
 
   text(s: string): string {
     let out = s;
-    for (const rule of this.rules) out = out.replace(rule, REDACTED);
+    if (this.anyBuiltin.test(out)) for (const rule of this.builtin) out = out.replace(rule, REDACTED);
+    for (const rule of this.custom) out = out.replace(rule, REDACTED);
     return out;
   }
 
