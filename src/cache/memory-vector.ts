@@ -6,7 +6,7 @@
 // One LRU with TTL across all scopes bounds the total; evicting an entry swaps the scope's last row
 // into its place so the rows stay contiguous.
 import { LRUCache } from "lru-cache";
-import { Int8Index, simdKernel } from "./int8-index.ts";
+import { exactDot, Int8Index, simdKernel } from "./int8-index.ts";
 import type { SemanticEntry, VectorMatch, VectorStore } from "./vector-store.ts";
 
 interface Partition {
@@ -172,19 +172,7 @@ export function topMatches(rows: Float32Array, count: number, dims: number, q: F
   const best: { row: number; score: number }[] = [];
   let floor = minScore;
   for (let r = 0, o = 0; r < count; r++, o += dims) {
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    let j = 0;
-    for (; j + 3 < dims; j += 4) {
-      s0 += rows[o + j]! * q[j]!;
-      s1 += rows[o + j + 1]! * q[j + 1]!;
-      s2 += rows[o + j + 2]! * q[j + 2]!;
-      s3 += rows[o + j + 3]! * q[j + 3]!;
-    }
-    for (; j < dims; j++) s0 += rows[o + j]! * q[j]!;
-    const score = s0 + s1 + s2 + s3;
+    const score = exactDot(rows, o, q, dims);
     if (score < floor) continue;
     best.push({ row: r, score });
     best.sort((a, b) => b.score - a.score);
