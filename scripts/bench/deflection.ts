@@ -16,10 +16,9 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { analyze, verifySemanticMatch } from "../../src/cache/false-hit-guard.ts";
-import { loadConfig } from "../../src/config/load.ts";
 import { DEFAULT_EMBEDDING_MODEL, missingModelFiles, modelCacheDir, modelDirIn } from "../../src/inference/model-files.ts";
 import { EmbeddingWorkerPool } from "../../src/inference/worker-pool.ts";
-import { startGateway } from "../../src/server/server.ts";
+import { startBenchGateway } from "./bench-gateway.ts";
 
 const ROOT = resolve(import.meta.dir, "../..");
 const DATA = resolve(ROOT, "../shared/data");
@@ -65,23 +64,7 @@ const upstream = Bun.serve({
   },
 });
 async function replay(file: string) {
-  const config = loadConfig({
-    env: {
-      ISARTOR__HOST_PORT: "127.0.0.1:0",
-      ISARTOR__CACHE_MODE: "both",
-      ISARTOR__SIMILARITY_THRESHOLD: THRESHOLD,
-      ISARTOR__EMBEDDING__MODEL_PATH: model.dir,
-      ISARTOR__EMBEDDING__TIMEOUT_MS: "60000",
-      ISARTOR__EXTERNAL_LLM_BASE_URL: `http://127.0.0.1:${upstream.port}/v1`,
-      ISARTOR__EXTERNAL_LLM_API_KEY: "bench",
-      ISARTOR__OFFLINE: "true",
-      ISARTOR__LOG_LEVEL: "error",
-    },
-    cwd: "/nonexistent-isartor-bench",
-    home: "/nonexistent-isartor-bench",
-  }).config;
-  const gw = await startGateway(config);
-  while (!gw.services.isReady()) await Bun.sleep(20);
+  const gw = await startBenchGateway({ modelDir: model.dir, upstreamPort: upstream.port!, env: { ISARTOR__CACHE_MODE: "both", ISARTOR__SIMILARITY_THRESHOLD: THRESHOLD } });
   const layers: Record<string, number> = {};
   const list = await prompts(file);
   for (const content of list) {

@@ -12,10 +12,9 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { MemoryVectorStore, topMatches } from "../../src/cache/memory-vector.ts";
-import { loadConfig } from "../../src/config/load.ts";
 import { missingModelFiles, modelCacheDir, modelDirIn, DEFAULT_EMBEDDING_MODEL } from "../../src/inference/model-files.ts";
 import { EmbeddingWorkerPool } from "../../src/inference/worker-pool.ts";
-import { startGateway } from "../../src/server/server.ts";
+import { startBenchGateway } from "./bench-gateway.ts";
 
 const ROOT = resolve(import.meta.dir, "../..");
 const { values } = parseArgs({ args: Bun.argv.slice(2), options: { model: { type: "string" }, rows: { type: "string" }, iterations: { type: "string" } } });
@@ -121,22 +120,7 @@ const upstream = Bun.serve({
     });
   },
 });
-const config = loadConfig({
-  env: {
-    ISARTOR__HOST_PORT: "127.0.0.1:0",
-    ISARTOR__CACHE_MODE: "semantic",
-    ISARTOR__EMBEDDING__MODEL_PATH: model.dir,
-    ISARTOR__EMBEDDING__TIMEOUT_MS: "60000",
-    ISARTOR__EXTERNAL_LLM_BASE_URL: `http://127.0.0.1:${upstream.port}/v1`,
-    ISARTOR__EXTERNAL_LLM_API_KEY: "bench",
-    ISARTOR__OFFLINE: "true",
-    ISARTOR__LOG_LEVEL: "error",
-  },
-  cwd: "/nonexistent-isartor-bench",
-  home: "/nonexistent-isartor-bench",
-}).config;
-const gw = await startGateway(config);
-while (!gw.services.isReady()) await Bun.sleep(20);
+const gw = await startBenchGateway({ modelDir: model.dir, upstreamPort: upstream.port!, env: { ISARTOR__CACHE_MODE: "semantic" } });
 const post = (content: string, extra: Record<string, string> = {}) =>
   fetch(`${gw.url}/v1/chat/completions`, {
     method: "POST",
