@@ -64,10 +64,16 @@ export function redactorFromConfig(config: {
   admin_api_key: string;
   external_llm_api_key: string;
   gateway_keys: { key: string }[];
+  providers: { api_key?: string; api_keys?: string[]; api_key_env?: string }[];
   log_redact_patterns: string[];
 }): Redactor {
+  const providerKeys = config.providers.flatMap((p) => [
+    p.api_key ?? "",
+    ...(p.api_keys ?? []),
+    p.api_key_env ? (process.env[p.api_key_env] ?? "") : "",
+  ]);
   return new Redactor({
-    secrets: [config.gateway_api_key, config.admin_api_key, config.external_llm_api_key, ...config.gateway_keys.map((k) => k.key)].filter(Boolean),
+    secrets: [config.gateway_api_key, config.admin_api_key, config.external_llm_api_key, ...config.gateway_keys.map((k) => k.key), ...providerKeys].filter(Boolean),
     patterns: config.log_redact_patterns,
   });
 }

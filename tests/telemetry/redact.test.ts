@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { Logger } from "../../src/telemetry/logger.ts";
-import { REDACTED, Redactor } from "../../src/telemetry/redact.ts";
+import { REDACTED, Redactor, redactorFromConfig } from "../../src/telemetry/redact.ts";
 
 test("configured secrets, key shapes and operator patterns are masked in text", () => {
   const r = new Redactor({ secrets: ["my-gateway-key-123"], patterns: ["acct-\\d{6}"] });
@@ -48,4 +48,18 @@ test("a sink that throws never breaks the caller", () => {
     throw new Error("disk full");
   });
   expect(() => log.info("x")).not.toThrow();
+});
+
+test("provider keys configured only in [[providers]] (inline, pools, or via api_key_env) are literal secrets", () => {
+  process.env.ISARTOR_TEST_PROVIDER_KEY = "envheld-key-777777";
+  const r = redactorFromConfig({
+    gateway_api_key: "",
+    admin_api_key: "",
+    external_llm_api_key: "",
+    gateway_keys: [],
+    providers: [{ api_key: "plainprovkey-1111" }, { api_keys: ["poolkey-2222a", "poolkey-2222b"] }, { api_key_env: "ISARTOR_TEST_PROVIDER_KEY" }],
+    log_redact_patterns: [],
+  });
+  const text = r.text("upstream echoed plainprovkey-1111, poolkey-2222b and envheld-key-777777");
+  expect(text).toBe(`upstream echoed ${REDACTED}, ${REDACTED} and ${REDACTED}`);
 });
