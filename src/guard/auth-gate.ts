@@ -5,7 +5,7 @@ import type { Config } from "../config/types.ts";
 import { toGatewayError } from "../pipeline/errors.ts";
 import { requireAdmin } from "./admin-auth.ts";
 import type { GatewayGuard } from "./gateway-guard.ts";
-import { formatForRequest } from "./route-format.ts";
+import { formatForRequest } from "../formats/detect.ts";
 import type { WireFormat } from "../formats/format.ts";
 
 export const ADMIN_PREFIX = "/api/admin";

@@ -4,7 +4,7 @@ import { openaiFormat } from "../formats/openai.ts";
 import { GatewayError } from "../pipeline/errors.ts";
 import { errorResponse } from "./chat-handler.ts";
 import { checkAccess } from "../guard/auth-gate.ts";
-import { formatForRequest } from "../guard/route-format.ts";
+import { formatForRequest } from "../formats/detect.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { anthropicRoutes } from "./routes/anthropic.ts";
 import { chatRoutes } from "./routes/chat.ts";
