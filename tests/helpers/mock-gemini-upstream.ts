@@ -1,4 +1,6 @@
 // A mock Gemini API speaking the real wire format: generateContent JSON and streamGenerateContent?alt=sse.
+import { nextReply, serveLoopback } from "./mock-server.ts";
+
 export interface MockGeminiReply {
   status?: number;
   errorBody?: unknown;
@@ -23,49 +25,44 @@ const usageMetadata = { promptTokenCount: 13, candidatesTokenCount: 5, totalToke
 export function startMockGemini(replies: MockGeminiReply[] = [{ text: "Hello from Gemini" }]): MockGemini {
   const mock: MockGemini = { url: "", requests: [], replies, stop: () => server.stop(true) };
   let served = 0;
-  const server = Bun.serve({
-    port: 0,
-    hostname: "127.0.0.1",
-    idleTimeout: 60,
-    async fetch(req) {
-      const url = new URL(req.url);
-      const m = /^\/v1beta\/models\/([^:]+):(generateContent|streamGenerateContent)$/.exec(url.pathname);
-      if (!m) return Response.json({ error: { code: 404, message: "not found", status: "NOT_FOUND" } }, { status: 404 });
-      const body = await req.json();
-      mock.requests.push({ body, headers: req.headers, path: url.pathname, search: url.search });
-      served++;
-      const reply = (mock.replies.length > 1 ? mock.replies.shift() : mock.replies[0])!;
-      if (reply.status && reply.status >= 400) {
-        return Response.json(reply.errorBody ?? { error: { code: reply.status, message: `mock error ${reply.status}`, status: "INTERNAL" } }, { status: reply.status });
-      }
-      const responseId = `gem-mock${served}`;
-      const modelVersion = decodeURIComponent(m[1]!);
-      const finishReason = reply.finishReason ?? "STOP";
-      const calls = (reply.functionCalls ?? []).map((c) => ({ functionCall: c }));
-      const chunk = (parts: object[], last: boolean) =>
-        JSON.stringify({
-          candidates: [{ content: { role: "model", parts }, ...(last ? { finishReason } : {}), index: 0 }],
-          ...(last ? { usageMetadata } : {}),
-          modelVersion,
-          responseId,
-        });
-      if (m[2] === "generateContent") {
-        const parts = [...(reply.text !== undefined ? [{ text: reply.text }] : []), ...calls];
-        return new Response(chunk(parts, true), { headers: { "content-type": "application/json" } });
-      }
-      const pieces = reply.pieces ?? (reply.text ?? "").split(/(?<= )/).filter(Boolean);
-      const frames = pieces.map((p, i) => chunk([{ text: p }], i === pieces.length - 1 && calls.length === 0));
-      if (calls.length) frames.push(chunk(calls, true));
-      if (frames.length === 0) frames.push(chunk([{ text: "" }], true));
-      if (url.searchParams.get("alt") !== "sse") return new Response(`[${frames.join(",\r\n")}]`, { headers: { "content-type": "application/json" } });
-      const stream = new ReadableStream<Uint8Array>({
-        start(controller) {
-          for (const f of frames) controller.enqueue(enc.encode(`data: ${f}\r\n\r\n`));
-          controller.close();
-        },
+  const server = serveLoopback(async (req) => {
+    const url = new URL(req.url);
+    const m = /^\/v1beta\/models\/([^:]+):(generateContent|streamGenerateContent)$/.exec(url.pathname);
+    if (!m) return Response.json({ error: { code: 404, message: "not found", status: "NOT_FOUND" } }, { status: 404 });
+    const body = await req.json();
+    mock.requests.push({ body, headers: req.headers, path: url.pathname, search: url.search });
+    served++;
+    const reply = nextReply(mock.replies);
+    if (reply.status && reply.status >= 400) {
+      return Response.json(reply.errorBody ?? { error: { code: reply.status, message: `mock error ${reply.status}`, status: "INTERNAL" } }, { status: reply.status });
+    }
+    const responseId = `gem-mock${served}`;
+    const modelVersion = decodeURIComponent(m[1]!);
+    const finishReason = reply.finishReason ?? "STOP";
+    const calls = (reply.functionCalls ?? []).map((c) => ({ functionCall: c }));
+    const chunk = (parts: object[], last: boolean) =>
+      JSON.stringify({
+        candidates: [{ content: { role: "model", parts }, ...(last ? { finishReason } : {}), index: 0 }],
+        ...(last ? { usageMetadata } : {}),
+        modelVersion,
+        responseId,
       });
-      return new Response(stream, { headers: { "content-type": "text/event-stream" } });
-    },
+    if (m[2] === "generateContent") {
+      const parts = [...(reply.text !== undefined ? [{ text: reply.text }] : []), ...calls];
+      return new Response(chunk(parts, true), { headers: { "content-type": "application/json" } });
+    }
+    const pieces = reply.pieces ?? (reply.text ?? "").split(/(?<= )/).filter(Boolean);
+    const frames = pieces.map((p, i) => chunk([{ text: p }], i === pieces.length - 1 && calls.length === 0));
+    if (calls.length) frames.push(chunk(calls, true));
+    if (frames.length === 0) frames.push(chunk([{ text: "" }], true));
+    if (url.searchParams.get("alt") !== "sse") return new Response(`[${frames.join(",\r\n")}]`, { headers: { "content-type": "application/json" } });
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const f of frames) controller.enqueue(enc.encode(`data: ${f}\r\n\r\n`));
+        controller.close();
+      },
+    });
+    return new Response(stream, { headers: { "content-type": "text/event-stream" } });
   });
   mock.url = `http://127.0.0.1:${server.port}/v1beta`;
   return mock;
