@@ -6,6 +6,7 @@ import { check } from "./cli/check.ts";
 import { up, UP_HELP } from "./cli/up.ts";
 import { models } from "./cli/models.ts";
 import { providers } from "./cli/providers.ts";
+import { router } from "./cli/router.ts";
 
 const HELP = `isartor ${VERSION} — AI prompt firewall and LLM gateway
 
@@ -16,6 +17,7 @@ Commands:
   check     validate the configuration and print effective values with their sources
   models    pull | list | import the embedding model for the semantic cache (isartor models --help)
   providers L3 providers: status, latency, keys available, last error (isartor providers --help)
+  router    train | eval the L0.5 routing heads on labelled JSON lines (isartor router --help)
 
 Options:
   --version  print the version
@@ -26,7 +28,7 @@ ${UP_HELP}
 Configuration: defaults ← isartor.toml (--config, ISARTOR_CONFIG, ./isartor.toml, ~/.isartor/isartor.toml)
 ← environment (ISARTOR__KEY, ISARTOR__TABLE__KEY) ← flags.`;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { up, check, models, providers };
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { up, check, models, providers, router };
 
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;

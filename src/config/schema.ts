@@ -6,6 +6,7 @@ import { validateGatewayKeys } from "../guard/gateway-key-config.ts";
 import { validateAliases } from "../providers/aliases.ts";
 import { validateQuotaRules } from "../providers/quotas.ts";
 import { validateProviderEntries } from "../providers/registry.ts";
+import { validateMatrix, validateRules } from "../router/rules.ts";
 
 export type FieldType = "string" | "integer" | "number" | "boolean" | "enum" | "list" | "json";
 
@@ -91,6 +92,15 @@ export const SCHEMA: Record<string, FieldSpec> = {
   "aimd.target_latency_ms": int(20000, "AIMD: p95 latency (first byte for streams) above which the limit halves", 1),
   "aimd.max_queue": int(512, "AIMD: requests that may wait for a slot; beyond that 503", 0),
   "aimd.queue_timeout_ms": int(30000, "AIMD: longest wait for a slot before 503", 1),
+
+  "classifier_routing.enabled": bool(false, "L0.5: classify each request with the router heads and route it (needs artifact_path)"),
+  "classifier_routing.artifact_path": str("", "L0.5: JSON heads artifact from `isartor router train` (trained on the same encoder the gateway embeds with)"),
+  "classifier_routing.fallback_to_existing_routing": bool(true, "L0.5: on classifier failure or no matching rule, route as without L0.5 (false = fail closed with 503)"),
+  "classifier_routing.min_confidence": num(0.5, "L0.5: a head label below this softmax probability matches no rule condition", 0, 1),
+  "classifier_routing.timeout_ms": int(500, "L0.5: longest wait for the query embedding before the classifier counts as failed", 1),
+  "classifier_routing.max_context_chars": int(2000, "L0.5: characters of the last user message that are classified", 1),
+  "classifier_routing.rules": { type: "json", default: [], description: "L0.5: ordered [[classifier_routing.rules]]: name?, task_type?/complexity?/persona?/domain? (label or list), target = \"provider/model\" | model | \"local\", skip_layers?", validate: validateRules },
+  "classifier_routing.matrix": { type: "json", default: {}, description: "L0.5: [classifier_routing.matrix] complexity = { task_type = target } (\"default\" = any label); compiled after the explicit rules", validate: validateMatrix },
 
   cache_mode: oneOf(["exact", "semantic", "both"], "both", "which cache layers run"),
   cache_backend: oneOf(["memory", "redis"], "memory", "where cache entries live"),

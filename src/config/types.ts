@@ -1,6 +1,7 @@
 import type { GatewayKeyConfig } from "../guard/gateway-key-config.ts";
 import type { ProviderEntry } from "../providers/registry.ts";
 import type { QuotaRule } from "../providers/quotas.ts";
+import type { MatrixConfig, RuleConfig } from "../router/rules.ts";
 
 // The effective configuration, shaped as the TOML file is. Keep in step with schema.ts.
 
@@ -38,6 +39,17 @@ export interface Config {
     target_latency_ms: number;
     max_queue: number;
     queue_timeout_ms: number;
+  };
+  /** L0.5 router (ADR-027); see docs/router.md */
+  classifier_routing: {
+    enabled: boolean;
+    artifact_path: string;
+    fallback_to_existing_routing: boolean;
+    min_confidence: number;
+    timeout_ms: number;
+    max_context_chars: number;
+    rules: RuleConfig[];
+    matrix: MatrixConfig;
   };
 
   cache_mode: "exact" | "semantic" | "both";

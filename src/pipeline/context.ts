@@ -31,6 +31,24 @@ export interface RequestContext {
    * as the caller sent it, because cache keys (and remember()) are computed from it.
    */
   upstreamRequest?: ChatRequest;
+  /** what the L0.5 router decided for this request; absent when it is off, failed open or matched no rule */
+  route?: RouteHint;
+}
+
+/**
+ * L0.5's decision (ADR-027, docs/router.md). For `target: "upstream"` the router has already
+ * rewritten `ctx.model` to `model`, so cache keys and L3 follow it. For `target: "local"` the
+ * model is unchanged and the request should stay on the cache / local-model path: L2 reads this
+ * to prefer answering locally.
+ */
+export interface RouteHint {
+  target: "local" | "upstream";
+  /** the rule or matrix cell that fired, e.g. "matrix[complex][code]" */
+  rule: string;
+  /** for "upstream": the resolved "provider/model" (or model) L3 now receives */
+  model?: string;
+  /** head name → predicted label and its softmax probability */
+  labels: Record<string, { label: string; confidence: number }>;
 }
 
 export type Answer =

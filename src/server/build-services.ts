@@ -9,6 +9,8 @@ import { createEmbedder } from "../inference/create-embedder.ts";
 import type { Embedder } from "../inference/embedder.ts";
 import { ContextOptimizerLayer, optimizerOptions } from "../pipeline/layers/context-optimizer.ts";
 import { ProviderLayer } from "../pipeline/layers/provider.ts";
+import { RouterLayer } from "../pipeline/layers/router.ts";
+import { configuredEncoderId, routerSetup } from "../router/setup.ts";
 import { Pipeline } from "../pipeline/pipeline.ts";
 import { buildProviderChain } from "../providers/client-factory.ts";
 import type { ProviderClient } from "../providers/provider.ts";
@@ -33,14 +35,21 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     wrapClient: (_name, client) => withAimd(client, config.aimd, (name, limiter) => runtime.limiters.push({ provider: name, limiter })),
   });
   const layers: Layer[] = [];
+  let embedder: Embedder | undefined;
+  // L0.5 runs before the caches (its route enters their keys) and shares the L1b embedder
+  const routing = routerSetup(config, { providers: providers.names, encoder: overrides.embedder?.name ?? configuredEncoderId(config) });
+  if (routing) {
+    embedder = overrides.embedder ?? createEmbedder(config);
+    layers.push(new RouterLayer(embedder, routing, (model) => providers.router.resolve(model)));
+    if (config.embedding.preload) void embedder.start();
+  }
   if (config.cache_mode === "exact" || config.cache_mode === "both") {
     const exactStore = new MemoryExactStore({ capacity: config.cache_max_capacity, ttlSecs: config.cache_ttl_secs });
     runtime.caches.push({ name: "exact", size: () => exactStore.size(), clear: () => exactStore.clear() });
     layers.push(new ExactCacheLayer(exactStore));
   }
-  let embedder: Embedder | undefined;
   if (config.cache_mode === "semantic" || config.cache_mode === "both") {
-    embedder = overrides.embedder ?? createEmbedder(config);
+    embedder ??= overrides.embedder ?? createEmbedder(config);
     const vectorStore = new MemoryVectorStore({ capacity: config.cache_max_capacity, ttlSecs: config.cache_ttl_secs });
     runtime.caches.push({ name: "semantic", size: () => vectorStore.size(), clear: () => vectorStore.clear() });
     layers.push(new SemanticCacheLayer(embedder, vectorStore, { threshold: config.similarity_threshold, guard: config.semantic_guard }));
