@@ -169,6 +169,8 @@ export async function router(argv: string[]): Promise<number> {
     if (r) {
       const labels = result.artifact.heads[name]!.labels.join(", ");
       console.log(`${name.padEnd(10)} train ${pct(r.train_accuracy)} (${r.train_examples})  holdout ${pct(r.holdout_accuracy)} (${r.holdout_examples})  labels: ${labels}`);
+      const byLabel = Object.entries(r.holdout_by_label ?? {}).map(([l, s]) => `${l} ${s.right}/${s.total}`);
+      if (byLabel.length) console.log(`${"".padEnd(10)} holdout per label: ${byLabel.join(", ")}`);
     } else if (result.skipped[name]) console.log(`${name.padEnd(10)} skipped: ${result.skipped[name]}`);
   }
   const out = values.out ?? "router-heads.json";

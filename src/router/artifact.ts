@@ -23,6 +23,8 @@ export interface HeadReport {
   train_accuracy: number;
   /** null when the head had too few examples to hold any out */
   holdout_accuracy: number | null;
+  /** per label: held-out examples predicted right / held out (recall), for skewed label counts */
+  holdout_by_label?: Record<string, { right: number; total: number }>;
 }
 
 export interface RouterArtifact {

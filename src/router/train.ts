@@ -103,6 +103,17 @@ export function accuracy(head: LinearHead, samples: Sample[]): number {
   return right / samples.length;
 }
 
+function recallByLabel(head: LinearHead, samples: Sample[]): Record<string, { right: number; total: number }> {
+  const out: Record<string, { right: number; total: number }> = {};
+  for (const s of samples) {
+    const label = head.labels[s.y]!;
+    const r = (out[label] ??= { right: 0, total: 0 });
+    r.total++;
+    if (predictHead(head, s.x).label === label) r.right++;
+  }
+  return out;
+}
+
 /** Per label, a seeded share goes to the holdout set (a label with one example stays in training). */
 function split(samples: Sample[], k: number, share: number, random: () => number): { train: Sample[]; holdout: Sample[] } {
   const train: Sample[] = [];
@@ -145,7 +156,7 @@ export function trainHeads(data: LabelledVector[], meta: { encoder: string; sour
     const head = fitHead(train, labels, dim, opts, random);
     heads[name] = head;
     const held = accuracy(head, holdout);
-    reports[name] = { train_examples: train.length, holdout_examples: holdout.length, train_accuracy: accuracy(head, train), holdout_accuracy: Number.isNaN(held) ? null : held };
+    reports[name] = { train_examples: train.length, holdout_examples: holdout.length, train_accuracy: accuracy(head, train), holdout_accuracy: Number.isNaN(held) ? null : held, holdout_by_label: recallByLabel(head, holdout) };
   }
   if (Object.keys(heads).length === 0) throw new Error(`no head has two or more labels in the data (heads: ${HEAD_NAMES.join(", ")})`);
   const artifact: RouterArtifact = {

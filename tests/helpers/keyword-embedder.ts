@@ -5,6 +5,8 @@ import { EmbedUnavailableError, emptyStats, normalize, type Embedder, type Embed
 export class KeywordEmbedder implements Embedder {
   /** when set, every embed() rejects with this reason */
   failWith: EmbedSkipReason | undefined;
+  /** the next this many embed() calls reject with "timeout", then it answers again */
+  failNext = 0;
   /** extra wait before answering, in ms */
   delayMs = 0;
   calls = 0;
@@ -39,6 +41,10 @@ export class KeywordEmbedder implements Embedder {
   async embed(texts: string[]): Promise<Float32Array[]> {
     this.calls++;
     if (this.delayMs) await Bun.sleep(this.delayMs);
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new EmbedUnavailableError("timeout", "test embedder set to fail this call");
+    }
     if (this.failWith) throw new EmbedUnavailableError(this.failWith, `test embedder set to fail (${this.failWith})`);
     return texts.map((t) => this.vector(t));
   }
