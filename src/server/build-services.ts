@@ -40,7 +40,9 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
   const routing = routerSetup(config, { providers: providers.names, encoder: overrides.embedder?.name ?? configuredEncoderId(config) });
   if (routing) {
     embedder = overrides.embedder ?? createEmbedder(config);
-    layers.push(new RouterLayer(embedder, routing, (model) => providers.router.resolve(model)));
+    const router = new RouterLayer(embedder, routing, (model) => providers.router.resolve(model));
+    runtime.stats.push({ name: "classifier_routing", stats: () => ({ ...router.stats() }) });
+    layers.push(router);
     if (config.embedding.preload) void embedder.start();
   }
   if (config.cache_mode === "exact" || config.cache_mode === "both") {

@@ -195,6 +195,18 @@ describe("fallback mode fails open", () => {
     expect(layer.stats().failed.not_ready).toBe(1);
   });
 
+  test("the admin API reports the router's counters", async () => {
+    const embedder = new KeywordEmbedder();
+    const { gw } = await gatewayWith({ ISARTOR__ADMIN_API_KEY: "admin-key-0123456789abcdef" }, embedder);
+    await ask(gw, `${COMPLEX_CODE} counted`);
+    embedder.failNext = 1;
+    await ask(gw, `${SIMPLE_QUESTION} counted`);
+    const res = await fetch(`${gw.url}/api/admin/stats`, { headers: { authorization: "Bearer admin-key-0123456789abcdef" } });
+    const stats = (await res.json()) as { classifier_routing: { routed: number; local: number; noMatch: number; failed: Record<string, number> } };
+    expect(stats.classifier_routing.routed).toBe(1);
+    expect(stats.classifier_routing.failed.timeout).toBe(1);
+  });
+
   test("an embedder slower than classifier_routing.timeout_ms: answered unrouted", async () => {
     const embedder = new KeywordEmbedder();
     embedder.delayMs = 3000;
