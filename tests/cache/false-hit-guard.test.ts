@@ -13,13 +13,17 @@ describe("rejects near misses", () => {
     ["Can I cancel my subscription?", "Can't I cancel my subscription?", "negation"],
     ["Should I use Redis for sessions?", "Should I not use Redis for sessions?", "negation"],
     ["How do I install Python on Windows?", "How do I install Python on macOS?", "entities"],
+    ["When did World War II end?", "When did World War I end?", "numbers"], // roman numerals after a name
+    ["Who won the third season?", "Who won the fourth season?", "numbers"], // ordinals
+    ["How do I increase the volume?", "How do I decrease the volume?", "antonym"], // WordNet antonyms
+    ["Can the server accept uploads over 5 GB?", "Can the server reject uploads over 5 GB?", "antonym"],
     ["Convert 100 USD to EUR", "Convert 100 EUR to USD", "accept"], // same words: not the guard's job (word order)
   ];
   for (const [a, b, reason] of cases) {
     test(`${a} ≠ ${b}`, () => {
       const v = verifySemanticMatch(a, b);
       if (reason === "accept") expect(v.accept).toBe(true);
-      else expect(v).toEqual({ accept: false, reason } as never);
+      else expect(v).toMatchObject({ accept: false, reason });
       // symmetric
       expect(verifySemanticMatch(b, a).accept).toBe(v.accept);
     });
@@ -38,6 +42,8 @@ describe("accepts paraphrases", () => {
     ["Can I pay with two cards?", "Is it possible to pay using 2 cards?"],
     ["I can't log in", "I cannot log in"],
     ["What is the capital of France?", "what's the capital of france"],
+    ["Can I return it?", "can i return it"], // "I" after a sentence-initial word is the pronoun, not a numeral
+    ["Who directed Rocky II?", "Who was the director of Rocky II?"],
   ];
   for (const [a, b] of cases) {
     test(`${a} ≈ ${b}`, () => {

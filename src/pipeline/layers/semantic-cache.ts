@@ -1,9 +1,10 @@
 // L1b: answers a question asked before in other words, within the same scope (same tenant, model,
 // system prompt, history, tools and parameters; only the last user message may differ). Embedding
 // trouble (model loading, queue full, timeout, worker crash) skips the layer for that request.
-import { verifySemanticMatch, type GuardVerdict } from "../../cache/false-hit-guard.ts";
+import { verifySemanticMatch, type GuardReason } from "../../cache/false-hit-guard.ts";
+import { ambiguousRival, DEFAULT_AMBIGUITY_MARGIN } from "../../cache/guard/neighbour-check.ts";
 import { semanticScope } from "../../cache/keys.ts";
-import type { VectorStore } from "../../cache/vector-store.ts";
+import type { VectorMatch, VectorStore } from "../../cache/vector-store.ts";
 import { EmbedUnavailableError, type Embedder, type EmbedSkipReason } from "../../inference/embedder.ts";
 import type { Answer, Layer, RequestContext } from "../context.ts";
 import type { ChatResponse } from "../types.ts";
@@ -17,9 +18,30 @@ export interface SemanticCacheOptions {
   guard: boolean;
   /** matches above the threshold tried against the guard, best first */
   candidates?: number;
+  /**
+   * with the guard on: refuse a match when another cached question with a different answer scores
+   * within this much of it (default DEFAULT_AMBIGUITY_MARGIN; 0 turns the cross-check off)
+   */
+  ambiguityMargin?: number;
 }
 
-type Rejection = Extract<GuardVerdict, { accept: false }>["reason"];
+type Rejection = GuardReason | "ambiguous";
+
+/**
+ * What the guard decided for one request, also sent as `x-isartor-semantic-guard`
+ * (`accepted:<score>`, `refused:<reason>:<score>`; absent when nothing reached the threshold).
+ */
+export interface SemanticGuardOutcome {
+  verdict: "accepted" | "refused";
+  /** for "refused": the reason of the best candidate's refusal */
+  reason?: Rejection;
+  /** cosine of that candidate */
+  score: number;
+  /** what differed, e.g. "boil/freez", or the rival question's score for "ambiguous" */
+  detail?: string;
+}
+
+export const SEMANTIC_GUARD_HEADER = "x-isartor-semantic-guard";
 
 export interface SemanticCacheStats {
   hits: number;
@@ -41,11 +63,12 @@ export class SemanticCacheLayer implements Layer {
   readonly failOpen = true;
   /** the lookup's embedding, reused to store the answer; null when the lookup could not get one */
   private readonly embedded = new WeakMap<RequestContext, Embedded | null>();
+  private readonly outcomes = new WeakMap<RequestContext, SemanticGuardOutcome>();
   private readonly counters: SemanticCacheStats = {
     hits: 0,
     misses: 0,
     stored: 0,
-    guardRejected: { numbers: 0, negation: 0, entities: 0, swapped_word: 0 },
+    guardRejected: { numbers: 0, negation: 0, entities: 0, antonym: 0, swapped_word: 0, ambiguous: 0 },
     skipped: { not_ready: 0, queue_full: 0, timeout: 0, worker_crash: 0, error: 0 },
   };
 
@@ -63,21 +86,47 @@ export class SemanticCacheLayer implements Layer {
     if (!ctx.cache.lookup || !isCacheable(ctx)) return undefined;
     const target = await this.embed(ctx);
     if (!target) return undefined;
-    const matches = await this.store.search(target.scope, target.vector, { minScore: this.opts.threshold, limit: this.opts.candidates ?? 4 });
-    for (const match of matches) {
+    const margin = this.opts.guard ? (this.opts.ambiguityMargin ?? DEFAULT_AMBIGUITY_MARGIN) : 0;
+    // neighbours a little below the threshold still count as rivals for the cross-check
+    const neighbours = await this.store.search(target.scope, target.vector, { minScore: Math.max(0, this.opts.threshold - margin), limit: this.opts.candidates ?? 4 });
+    let refused: SemanticGuardOutcome | undefined;
+    for (const match of neighbours) {
+      if (match.score < this.opts.threshold) break;
       if (this.opts.guard) {
-        const verdict = verifySemanticMatch(target.question, match.entry.question);
-        if (!verdict.accept) {
-          this.counters.guardRejected[verdict.reason]++;
+        const refusal = this.refusal(target.question, match, neighbours, margin);
+        if (refusal) {
+          this.counters.guardRejected[refusal.reason!]++;
+          refused ??= refusal;
           continue;
         }
       }
       this.counters.hits++;
       ctx.responseHeaders["x-isartor-similarity"] = match.score.toFixed(4);
+      if (this.opts.guard) this.record(ctx, { verdict: "accepted", score: match.score });
       return { kind: "response", layer: this.name, response: localAnswer(ctx, match.entry.response) };
     }
+    if (refused) this.record(ctx, refused);
     this.counters.misses++;
     return undefined;
+  }
+
+  /** the guard's verdict for this request, when a candidate reached the threshold (for traces) */
+  guardOutcome(ctx: RequestContext): SemanticGuardOutcome | undefined {
+    return this.outcomes.get(ctx);
+  }
+
+  private refusal(question: string, match: VectorMatch, neighbours: VectorMatch[], margin: number): SemanticGuardOutcome | undefined {
+    const verdict = verifySemanticMatch(question, match.entry.question);
+    if (!verdict.accept) return { verdict: "refused", reason: verdict.reason, score: match.score, ...(verdict.detail ? { detail: verdict.detail } : {}) };
+    const rival = ambiguousRival(match, neighbours, margin, (other) => verifySemanticMatch(question, other.entry.question).accept);
+    if (rival) return { verdict: "refused", reason: "ambiguous", score: match.score, detail: rival.score.toFixed(4) };
+    return undefined;
+  }
+
+  private record(ctx: RequestContext, outcome: SemanticGuardOutcome) {
+    this.outcomes.set(ctx, outcome);
+    const score = outcome.score.toFixed(4);
+    ctx.responseHeaders[SEMANTIC_GUARD_HEADER] = outcome.verdict === "accepted" ? `accepted:${score}` : `refused:${outcome.reason}:${score}`;
   }
 
   async remember(ctx: RequestContext, response: ChatResponse) {
