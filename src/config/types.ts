@@ -97,6 +97,9 @@ export interface Config {
     model_name: string;
     timeout_seconds: number;
   };
+  metrics: { enabled: boolean; listen: string; export_interval_secs: number };
+  request_log: { enabled: boolean; path: string; include_bodies: boolean; max_file_bytes: number; max_files: number };
+  log_file: string;
   embedding: {
     model_path: string;
     preload: boolean;

@@ -1,4 +1,5 @@
 import type { ChatRequest, ChatResponse, ChatStream, FormatName, LayerName } from "./types.ts";
+import type { RequestTrace } from "../telemetry/request-trace.ts";
 
 /** Per-request cache directives from Cache-Control and x-isartor-cache. */
 export interface CacheDirectives {
@@ -33,6 +34,8 @@ export interface RequestContext {
   upstreamRequest?: ChatRequest;
   /** what the L0.5 router decided for this request; absent when it is off, failed open or matched no rule */
   route?: RouteHint;
+  /** this request's spans; absent when tracing is off (then no span is ever created) */
+  trace?: RequestTrace;
 }
 
 /**

@@ -1,0 +1,161 @@
+// One metrics registry (an OpenTelemetry MeterProvider) read by every exporter at once: GET /metrics
+// pulls it through a MetricReader and the Prometheus serializer; OTLP, when configured, pushes the
+// same instruments periodically. Counters are recorded on the request path; gauges are observed
+// from the gateway's own state (provider health, AIMD limiters, caches) only when scraped.
+import type { Attributes, Counter, Histogram, Meter, ObservableResult } from "@opentelemetry/api";
+import { MeterProvider, MetricReader, type IMetricReader } from "@opentelemetry/sdk-metrics";
+import type { Resource } from "@opentelemetry/resources";
+import { METRIC, type FinalLayer } from "./names.ts";
+
+export type CacheName = "exact" | "semantic";
+export type CacheEvent = "hit" | "miss" | "store" | "evict";
+
+/** What the gauges are read from; every function is called at collection time only. */
+export interface MetricSources {
+  inFlight(): number;
+  providers(): { provider: string; status: string; circuit: string; consecutiveFailures: number }[];
+  retries(): number;
+  fallbacks(): number;
+  limiters(): { provider: string; limit: number; inFlight: number; queued: number; rejectedQueueFull: number; rejectedTimeout: number }[];
+  caches(): { name: string; size(): Promise<number> }[];
+}
+
+export interface GatewayMetrics {
+  readonly enabled: boolean;
+  /** seconds undefined: refused before a handler ran, so there is no duration worth a histogram sample */
+  request(finalLayer: FinalLayer, httpStatus: number, seconds?: number): void;
+  layer(layerName: FinalLayer, seconds: number): void;
+  tokensSaved(finalLayer: FinalLayer, tokens: number): void;
+  error(layer: FinalLayer, errorType: string): void;
+  cacheEvent(cache: CacheName, event: CacheEvent): void;
+  /** the current state in Prometheus text exposition format */
+  prometheusText(): Promise<string>;
+  shutdown(): Promise<void>;
+}
+
+export const NOOP_METRICS: GatewayMetrics = {
+  enabled: false,
+  request() {},
+  layer() {},
+  tokensSaved() {},
+  error() {},
+  cacheEvent() {},
+  prometheusText: async () => "",
+  shutdown: async () => {},
+};
+
+/** Seconds; from a sub-millisecond L1a hit to a minutes-long L3 stream. */
+export const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+/** A reader that collects on demand: what GET /metrics serializes. */
+class PullReader extends MetricReader {
+  protected async onForceFlush(): Promise<void> {}
+  protected async onShutdown(): Promise<void> {}
+}
+
+export class OtelGatewayMetrics implements GatewayMetrics {
+  readonly enabled = true;
+  private readonly provider: MeterProvider;
+  private readonly pull = new PullReader();
+  private readonly requests: Counter;
+  private readonly requestDuration: Histogram;
+  private readonly layerDuration: Histogram;
+  private readonly saved: Counter;
+  private readonly errors: Counter;
+  private readonly cacheEvents: Counter;
+  /** attribute objects reused per label set: the hot path allocates nothing new */
+  private readonly attrs = new Map<string, Attributes>();
+
+  constructor(
+    resource: Resource,
+    sources: MetricSources,
+    private readonly serialize: (reader: MetricReader) => Promise<string>,
+    pushReaders: IMetricReader[] = [],
+  ) {
+    this.provider = new MeterProvider({ resource, readers: [this.pull, ...pushReaders] });
+    const meter = this.provider.getMeter("isartor");
+    this.requests = meter.createCounter(METRIC.requests, { description: "requests by the layer that answered them (L0_Guard: refused) and HTTP status" });
+    this.requestDuration = meter.createHistogram(METRIC.requestDuration, {
+      description: "end-to-end request duration (streams: until the last byte)",
+      unit: "s",
+      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+    });
+    this.layerDuration = meter.createHistogram(METRIC.layerDuration, {
+      description: "time spent in each pipeline layer per request",
+      unit: "s",
+      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+    });
+    this.saved = meter.createCounter(METRIC.tokensSaved, { description: "tokens (input + output) a deflected answer kept away from the L3 provider" });
+    this.errors = meter.createCounter(METRIC.errors, { description: "errors: requests answered with 5xx, and local layers that failed open" });
+    this.cacheEvents = meter.createCounter(METRIC.cacheEvents, { description: "cache lookups (hit/miss) and stores by cache" });
+    observe(meter, sources);
+  }
+
+  private labels(key: string, make: () => Attributes): Attributes {
+    let a = this.attrs.get(key);
+    if (!a) this.attrs.set(key, (a = make()));
+    return a;
+  }
+
+  request(finalLayer: FinalLayer, httpStatus: number, seconds?: number): void {
+    const status = String(httpStatus);
+    this.requests.add(1, this.labels(`r|${finalLayer}|${status}`, () => ({ final_layer: finalLayer, http_status: status })));
+    if (seconds !== undefined) this.requestDuration.record(seconds, this.labels(`d|${finalLayer}`, () => ({ final_layer: finalLayer })));
+  }
+
+  layer(layerName: FinalLayer, seconds: number): void {
+    this.layerDuration.record(seconds, this.labels(`l|${layerName}`, () => ({ layer_name: layerName })));
+  }
+
+  tokensSaved(finalLayer: FinalLayer, tokens: number): void {
+    if (tokens > 0) this.saved.add(tokens, this.labels(`s|${finalLayer}`, () => ({ final_layer: finalLayer })));
+  }
+
+  error(layer: FinalLayer, errorType: string): void {
+    this.errors.add(1, this.labels(`e|${layer}|${errorType}`, () => ({ layer_name: layer, error_type: errorType })));
+  }
+
+  cacheEvent(cache: CacheName, event: CacheEvent): void {
+    this.cacheEvents.add(1, this.labels(`c|${cache}|${event}`, () => ({ cache, event })));
+  }
+
+  prometheusText(): Promise<string> {
+    return this.serialize(this.pull);
+  }
+
+  shutdown(): Promise<void> {
+    return this.provider.shutdown().catch(() => {});
+  }
+}
+
+function observe(meter: Meter, s: MetricSources): void {
+  meter.createObservableGauge(METRIC.inFlight, { description: "requests being answered now" }).addCallback((r) => r.observe(s.inFlight()));
+  meter.createObservableCounter(METRIC.retries, { description: "L3 upstream calls retried on the same provider (408/429/5xx/timeouts)" }).addCallback((r) => r.observe(s.retries()));
+  meter.createObservableCounter(METRIC.fallbacks, { description: "L3 requests that moved on to the next provider in the chain" }).addCallback((r) => r.observe(s.fallbacks()));
+  const perProvider = (name: string, description: string, value: (p: ReturnType<MetricSources["providers"]>[number]) => number) =>
+    meter.createObservableGauge(name, { description }).addCallback((r: ObservableResult) => {
+      for (const p of s.providers()) r.observe(value(p), { provider: p.provider });
+    });
+  perProvider(METRIC.providerUp, "1 unless the provider failed its last calls in a row (status down)", (p) => (p.status === "down" ? 0 : 1));
+  perProvider(METRIC.providerCircuitOpen, "1 while the circuit breaker keeps the provider out of the chain", (p) => (p.circuit === "open" ? 1 : 0));
+  perProvider(METRIC.providerConsecutiveFailures, "failed calls in a row (requests and health pings)", (p) => p.consecutiveFailures);
+  const perLimiter = (name: string, description: string, value: (l: ReturnType<MetricSources["limiters"]>[number]) => number) =>
+    meter.createObservableGauge(name, { description }).addCallback((r: ObservableResult) => {
+      for (const l of s.limiters()) r.observe(value(l), { provider: l.provider });
+    });
+  perLimiter(METRIC.aimdLimit, "current AIMD concurrency limit in front of the provider", (l) => l.limit);
+  perLimiter(METRIC.aimdInFlight, "upstream calls holding an AIMD slot", (l) => l.inFlight);
+  perLimiter(METRIC.aimdQueued, "calls waiting for an AIMD slot", (l) => l.queued);
+  meter.createObservableCounter(METRIC.aimdRejected, { description: "calls refused by the AIMD limiter (queue full or waited too long)" }).addCallback((r) => {
+    for (const l of s.limiters()) {
+      r.observe(l.rejectedQueueFull, { provider: l.provider, reason: "queue_full" });
+      r.observe(l.rejectedTimeout, { provider: l.provider, reason: "queue_timeout" });
+    }
+  });
+  meter.createObservableGauge(METRIC.cacheEntries, { description: "entries held by each cache" }).addCallback(async (r) => {
+    for (const c of s.caches()) {
+      const size = await c.size().catch(() => undefined);
+      if (size !== undefined) r.observe(size, { cache: c.name });
+    }
+  });
+}

@@ -1,0 +1,134 @@
+// One chat request as telemetry sees it, from arrival to the last byte: the root span (when
+// tracing), then at finish() the request counter, duration histogram, error counter and the
+// request-log line. Streams are tapped for their token usage (and text, with include_bodies).
+import type { RequestContext } from "../pipeline/context.ts";
+import { GatewayError, kindForStatus } from "../pipeline/errors.ts";
+import type { ChatStream, LayerName, StreamChunk } from "../pipeline/types.ts";
+import { finalLayerName } from "./names.ts";
+import type { RequestLogRecord } from "./request-log.ts";
+import type { RequestTrace } from "./request-trace.ts";
+import type { GatewayTelemetry } from "./telemetry.ts";
+
+export interface RequestOutcome {
+  status: number;
+  /** the layer that answered; undefined when the request failed */
+  layer?: string;
+  provider?: string;
+  stream?: boolean;
+  principal?: { id: string; tenant: string };
+  error?: string;
+  /** GatewayError kind of a failed request */
+  errorKind?: string;
+  tokensIn?: number;
+  tokensOut?: number;
+}
+
+/** most characters of a streamed answer kept for the request log */
+const MAX_LOGGED_TEXT = 64 * 1024;
+
+export class RequestObservation {
+  private readonly started = performance.now();
+  private ctx: RequestContext | undefined;
+  private body: unknown;
+  private responseBody: unknown;
+  private streamText = "";
+  private streamTokens: { in: number; out: number } | undefined;
+
+  constructor(
+    private readonly telemetry: GatewayTelemetry,
+    private readonly request: Request,
+    private readonly path: string,
+    readonly id: string,
+    private readonly format: string,
+    readonly trace: RequestTrace | undefined,
+  ) {}
+
+  private get bodies(): boolean {
+    return this.telemetry.requestLog?.includeBodies === true;
+  }
+
+  /** the pipeline context, once there is one: model and the layers that ran */
+  watch(ctx: RequestContext): void {
+    this.ctx = ctx;
+  }
+
+  requestBody(body: unknown): void {
+    if (this.bodies) this.body = body;
+  }
+
+  response(body: unknown): void {
+    if (this.bodies) this.responseBody = body;
+  }
+
+  /** passes the stream on unchanged, noting its usage (and text, when bodies are logged) */
+  async *tap(stream: ChatStream): AsyncGenerator<StreamChunk> {
+    for await (const chunk of stream) {
+      for (const e of chunk.events) {
+        if (e.type === "finish" && e.usage) this.streamTokens = { in: e.usage.inputTokens, out: e.usage.outputTokens };
+        else if (e.type === "text" && this.bodies && this.streamText.length < MAX_LOGGED_TEXT) this.streamText += e.text;
+      }
+      yield chunk;
+    }
+  }
+
+  /** the layer a failed request failed in: the last one that ran (L3 never fails open) */
+  private failedIn(): LayerName | undefined {
+    const ran = Object.keys(this.ctx?.timings ?? {}) as LayerName[];
+    return ran[ran.length - 1];
+  }
+
+  finish(outcome: RequestOutcome): void {
+    const seconds = (performance.now() - this.started) / 1000;
+    const layer = (outcome.layer as LayerName | undefined) ?? (outcome.status >= 500 ? this.failedIn() : undefined);
+    const finalLayer = finalLayerName(layer);
+    const t = this.telemetry;
+    t.metrics.request(finalLayer, outcome.status, seconds);
+    if (outcome.status >= 500) t.metrics.error(finalLayer, outcome.errorKind ?? "internal");
+    const tokensIn = this.streamTokens?.in ?? outcome.tokensIn;
+    const tokensOut = this.streamTokens?.out ?? outcome.tokensOut;
+
+    if (this.trace) {
+      const root = this.trace.root;
+      root.set({
+        "http.response.status_code": outcome.status,
+        "isartor.final_layer": finalLayer,
+        "isartor.cache.hit": layer === "l1a" || layer === "l1b",
+        "isartor.provider": outcome.provider,
+        "isartor.stream": outcome.stream,
+        "isartor.tenant": outcome.principal?.tenant,
+        "gen_ai.request.model": this.ctx?.model,
+        "isartor.tokens.input": tokensIn,
+        "isartor.tokens.output": tokensOut,
+      });
+      if (outcome.status >= 400) root.fail(new GatewayError(outcome.status, kindForStatus(outcome.status), outcome.error ?? `HTTP ${outcome.status}`));
+      root.end();
+    }
+
+    const log = t.requestLog;
+    if (!log) return;
+    const record: RequestLogRecord = {
+      ts: new Date().toISOString(),
+      id: this.id,
+      method: this.request.method,
+      path: this.path,
+      format: this.format,
+      status: outcome.status,
+      layer: layer ?? "l0",
+      final_layer: finalLayer,
+      deflected: layer !== undefined && layer !== "l3",
+      ...(outcome.provider ? { provider: outcome.provider } : {}),
+      ...(this.ctx ? { model: this.ctx.model } : {}),
+      ...(outcome.stream !== undefined ? { stream: outcome.stream } : {}),
+      ...(outcome.principal ? { key_id: outcome.principal.id, tenant: outcome.principal.tenant } : {}),
+      duration_ms: Math.round(seconds * 1000 * 10) / 10,
+      ...(tokensIn !== undefined ? { tokens_in: tokensIn, tokens_out: tokensOut ?? 0 } : {}),
+      ...(this.trace ? { trace_id: this.trace.traceId } : {}),
+      ...(outcome.error ? { error: outcome.error } : {}),
+    };
+    if (this.bodies) {
+      record.request = { headers: Object.fromEntries(this.request.headers.entries()), body: this.body };
+      record.response = outcome.stream ? { text: this.streamText } : { body: this.responseBody };
+    }
+    log.write(record);
+  }
+}
