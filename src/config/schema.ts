@@ -6,6 +6,7 @@ import { validateGatewayKeys } from "../guard/gateway-key-config.ts";
 import { validateAliases } from "../providers/aliases.ts";
 import { validateQuotaRules } from "../providers/quotas.ts";
 import { validateProviderEntries } from "../providers/registry.ts";
+import { DEFAULT_SLM_MODEL, SLM_MODEL_KEYS } from "../inference/slm-models.ts";
 import { validateMatrix, validateRules } from "../router/rules.ts";
 
 export type FieldType = "string" | "integer" | "number" | "boolean" | "enum" | "list" | "json";
@@ -161,6 +162,23 @@ export const SCHEMA: Record<string, FieldSpec> = {
   "layer2.timeout_seconds": int(30, "seconds L2 may take before the request passes on", 1),
   "layer2.max_answer_tokens": int(2048, "longest answer L2 may give", 1),
   "layer2.classifier_mode": oneOf(["tiered", "binary"], "tiered", "how L2 decides simple vs complex"),
+  "layer2.enabled": oneOf(["auto", "on", "off"], "auto", "L2: auto = run when a backend is at hand (embedded: the GGUF is already on disk, never downloaded at startup; sidecar/vllm: a URL is set); on = required (downloads the GGUF unless offline); off = never"),
+  "layer2.model": oneOf(SLM_MODEL_KEYS, DEFAULT_SLM_MODEL, "L2 embedded GGUF by name (hub repo and file from the model registry, see docs/local-model.md)"),
+  "layer2.model_path": str("", "L2: explicit GGUF file for the embedded engine (never downloaded into); empty = layer2.model from the model cache"),
+  "layer2.preload": bool(true, "L2: load the embedded model at startup (readiness waits for it) instead of on first use"),
+  "layer2.gpu": oneOf(["auto", "off"], "auto", "L2 embedded: auto = use a GPU when node-llama-cpp's prebuilt binaries can, off = CPU only"),
+  "layer2.threads": int(0, "L2 embedded: CPU threads per worker (0 = half the cores, 1 to 4)", 0, 256),
+  "layer2.workers": int(1, "L2 embedded: worker threads, each holding its own copy of the model", 1, 16),
+  "layer2.context_size": int(4096, "L2 embedded: context window in tokens (capped at the model's training context)", 128, 131072),
+  "layer2.queue_size": int(8, "L2: calls that may wait for the model; beyond that the request passes on", 0),
+  "layer2.max_classify_tokens": int(20, "L2: tokens the classifier may emit (seed 001: 20)", 4, 256),
+  "layer2.max_prompt_tokens": int(1024, "L2: estimated prompt tokens above which a request is not a candidate", 1),
+  "layer2.repeat_penalty": num(1.1, "L2: repetition penalty while classifying and answering (seed 001: 1.1)", 1, 2),
+  "layer2.local_labels": { type: "list", default: [], description: "L2: labels answered locally (empty = TEMPLATE, SNIPPET in tiered mode; SIMPLE in binary mode)" },
+  "layer2.cache_answers": bool(false, "L2: store local answers in L1a/L1b like upstream answers"),
+  "layer2.allow_multi_turn": bool(false, "L2: conversations with earlier turns are candidates (default: single-turn only)"),
+  "layer2.allow_tools": bool(false, "L2: requests that declare tools are candidates (the local model never calls them)"),
+  "layer2.allow_images": bool(false, "L2: requests with images are candidates (the image is dropped for the local model)"),
 
   "embedding_sidecar.sidecar_url": str("", "OpenAI-compatible /v1/embeddings server instead of in-process MiniLM"),
   "embedding_sidecar.model_name": str("all-minilm", "embedding model name sent to the sidecar"),

@@ -91,6 +91,23 @@ export interface Config {
     timeout_seconds: number;
     max_answer_tokens: number;
     classifier_mode: "tiered" | "binary";
+    enabled: "auto" | "on" | "off";
+    model: string;
+    model_path: string;
+    preload: boolean;
+    gpu: "auto" | "off";
+    threads: number;
+    workers: number;
+    context_size: number;
+    queue_size: number;
+    max_classify_tokens: number;
+    max_prompt_tokens: number;
+    repeat_penalty: number;
+    local_labels: string[];
+    cache_answers: boolean;
+    allow_multi_turn: boolean;
+    allow_tools: boolean;
+    allow_images: boolean;
   };
   embedding_sidecar: {
     sidecar_url: string;

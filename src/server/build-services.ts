@@ -19,6 +19,8 @@ import { withAimd } from "../guard/aimd-provider.ts";
 import { createRuntime } from "../guard/runtime.ts";
 import type { LogSink } from "../telemetry/logger.ts";
 import type { GatewayServices } from "./services.ts";
+import { buildSlm } from "./build-slm.ts";
+import type { SlmOverrides } from "../inference/create-slm.ts";
 
 export interface ServiceOverrides {
   provider?: ProviderClient | null;
@@ -26,6 +28,8 @@ export interface ServiceOverrides {
   embedder?: Embedder;
   /** where log lines go (default stderr) */
   logSink?: LogSink;
+  /** L2: e.g. the embedded pool's worker script (tests pass a slow or crashing one) */
+  slm?: SlmOverrides;
 }
 
 export function buildServices(config: Config, overrides: ServiceOverrides = {}): GatewayServices {
@@ -58,6 +62,11 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     // requests never wait for the model: until it is ready L1b is skipped
     if (config.embedding.preload) void embedder.start();
   }
+  const l2 = buildSlm(config, (m) => runtime.logger.warn(m), overrides.slm);
+  if (l2.layer) {
+    runtime.stats.push({ name: "l2", stats: () => l2.stats() });
+    layers.push(l2.layer);
+  }
   if (config.context_optimizer.enabled) {
     const optimizer = new ContextOptimizerLayer(optimizerOptions(config));
     runtime.stats.push(optimizer.stats);
@@ -75,7 +84,8 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     runtime,
     layersEnabled: layers.map((l) => l.name),
     // with preload on, ready once the embedding model has loaded (or failed to, leaving L1b off)
-    isReady: () => !embedder || !config.embedding.preload || (embedder.state() !== "loading" && embedder.state() !== "idle"),
+    isReady: () => (!embedder || !config.embedding.preload || (embedder.state() !== "loading" && embedder.state() !== "idle")) && l2.ready(),
+    l2: () => l2.health(),
     track() {
       inFlight++;
       let done = false;
@@ -90,6 +100,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     close: async () => {
       await providers.close();
       await embedder?.close();
+      await l2.close();
     },
   };
   providers.start();

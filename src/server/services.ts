@@ -19,6 +19,8 @@ export interface GatewayServices {
   layersEnabled: LayerName[];
   /** false until every model configured to preload is loaded */
   isReady(): boolean;
+  /** L2 backend, model and state for /health (see build-slm.ts) */
+  l2?(): import("./build-slm.ts").L2Health;
   /** counts an in-flight request; call the returned function when it is finished */
   track(): () => void;
   inFlight(): number;

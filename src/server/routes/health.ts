@@ -13,6 +13,7 @@ export const healthRoutes = (s: GatewayServices) =>
       // key ids and counts only: masked keys stay off this unauthenticated route
       providers: s.providers.status().map(({ keys, ...p }) => ({ ...p, keys: { available: keys.available, total: keys.total } })),
       in_flight: s.inFlight(),
+      l2: s.l2?.() ?? { state: "off" },
       ready: s.isReady(),
     }))
     .get("/healthz", () => ({ status: "ok" }))
