@@ -6,11 +6,15 @@ import { parseArgs } from "node:util";
 import { DEFAULT_EMBEDDING_MODEL, EMBEDDING_FILES, isValidModelId, missingModelFiles, modelCacheDir, modelDirIn, OPTIONAL_EMBEDDING_FILES } from "../inference/model-files.ts";
 import { hubEndpoint, pullModel } from "../inference/model-pull.ts";
 import { progressBar } from "../inference/progress-bar.ts";
+import { writeManifest } from "../inference/model-manifest.ts";
+import { removeModel, verifyCommand } from "./models-manage.ts";
 import { CONFIG_FLAGS, configFromFlags } from "./common-flags.ts";
 
 export const MODELS_HELP = `isartor models pull [--model ID]      download the embedding model (default ${DEFAULT_EMBEDDING_MODEL}) into the model cache
 isartor models list                   show the models in the cache and whether each is complete
 isartor models import DIR [--model ID] copy a model directory (config.json, tokenizer files, onnx/model_quantized.onnx) into the cache
+isartor models verify [--model ID] [--json]  check every file against the SHA-256 checksums recorded at pull/import (exit 1 on a mismatch)
+isartor models rm --model ID          delete a model from the cache
   The cache is ISARTOR_HF_CACHE_DIR (hf_cache_dir) or ~/.cache/isartor/models; HF_ENDPOINT overrides the hub URL.`;
 
 function dirSize(dir: string): number {
@@ -23,7 +27,7 @@ function dirSize(dir: string): number {
 export async function models(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { ...CONFIG_FLAGS, model: { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: { ...CONFIG_FLAGS, model: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
     allowPositionals: true,
     strict: true,
   });
@@ -57,6 +61,7 @@ export async function models(argv: string[]): Promise<number> {
       console.error(`isartor: ${(err as Error).message}`);
       return 1;
     }
+    await writeManifest(dir, modelId, hubEndpoint());
     console.log(`${modelId} ready in ${dir}`);
     return 0;
   }
@@ -95,9 +100,13 @@ export async function models(argv: string[]): Promise<number> {
     for (const file of [...EMBEDDING_FILES, ...OPTIONAL_EMBEDDING_FILES]) {
       if (existsSync(join(source, file))) cpSync(join(source, file), join(dest, file));
     }
+    await writeManifest(dest, modelId, `import:${source}`);
     console.log(`imported ${source} as ${modelId} into ${dest}`);
     return 0;
   }
+
+  if (action === "verify") return verifyCommand(cacheDir, values.model, Boolean(values.json));
+  if (action === "rm") return removeModel(cacheDir, values.model ?? rest[0]);
 
   console.error(`isartor: unknown models action '${action}'\n\n${MODELS_HELP}`);
   return 2;

@@ -30,18 +30,36 @@ export function hubEndpoint(explicit?: string): string {
   return (explicit || process.env.HF_ENDPOINT || "https://huggingface.co").replace(/\/+$/, "");
 }
 
+/** The hub names an LFS file's SHA-256 in X-Linked-Etag (on the redirect) or ETag. */
+function announcedSha256(res: Response): string | undefined {
+  const tag = (res.headers.get("x-linked-etag") ?? res.headers.get("etag") ?? "").replace(/^W\//, "").replace(/"/g, "");
+  return /^[0-9a-f]{64}$/.test(tag) ? tag : undefined;
+}
+
+async function fetchFollowing(url: string, signal?: AbortSignal): Promise<{ res: Response; sha256?: string }> {
+  let res = await fetch(url, { signal, redirect: "manual" });
+  let sha256 = announcedSha256(res);
+  for (let hops = 0; res.status >= 300 && res.status < 400 && res.headers.get("location") && hops < 5; hops++) {
+    res = await fetch(new URL(res.headers.get("location")!, url), { signal, redirect: "manual" });
+    sha256 ??= announcedSha256(res);
+  }
+  return { res, sha256 };
+}
+
 async function download(url: string, dest: string, file: string, opts: PullOptions): Promise<boolean> {
-  const res = await fetch(url, { signal: opts.signal, redirect: "follow" });
+  const { res, sha256: expected } = await fetchFollowing(url, opts.signal);
   if (res.status === 404) return false;
   if (!res.ok || !res.body) throw new Error(`download of ${url} failed: HTTP ${res.status}`);
   const total = Number(res.headers.get("content-length")) || undefined;
   mkdirSync(dirname(dest), { recursive: true });
   const part = `${dest}.part`;
   const writer = Bun.file(part).writer();
+  const hasher = new Bun.CryptoHasher("sha256");
   let received = 0;
   try {
     for await (const chunk of res.body) {
       writer.write(chunk);
+      hasher.update(chunk);
       received += chunk.byteLength;
       opts.progress?.({ file, received, total, done: false });
     }
@@ -54,6 +72,11 @@ async function download(url: string, dest: string, file: string, opts: PullOptio
   if (total !== undefined && received !== total) {
     rmSync(part, { force: true });
     throw new Error(`download of ${url} was cut short: ${received} of ${total} bytes`);
+  }
+  const actual = hasher.digest("hex");
+  if (expected && actual !== expected) {
+    rmSync(part, { force: true });
+    throw new Error(`download of ${url} is corrupt: SHA-256 ${actual}, the hub announced ${expected}`);
   }
   renameSync(part, dest);
   opts.progress?.({ file, received, total, done: true });
