@@ -30,7 +30,8 @@ export function imageToBlock(part: Extract<ContentPart, { type: "image" }>): Jso
 /** Canonical parts → Anthropic blocks (parts of other formats that Anthropic cannot express are dropped). */
 export function partsToBlocks(parts: ContentPart[]): Json[] {
   return parts.flatMap((p): Json[] => {
-    if (p.type === "text") return [{ type: "text", text: p.text }];
+    // an empty text part that only carried a Gemini signature has nothing to say to Anthropic
+    if (p.type === "text") return p.text || !p.signature ? [{ type: "text", text: p.text }] : [];
     if (p.type === "image") return [imageToBlock(p)];
     // A thinking block is only accepted back by Anthropic with the signature it was issued with.
     if (p.type === "thinking") return p.signature ? [{ type: "thinking", thinking: p.text, signature: p.signature }] : [];
@@ -88,10 +89,14 @@ export function finishFromStopReason(reason: unknown): FinishReason {
 }
 
 export function anthropicUsage(u: Usage): Json {
+  const read = u.cachedInputTokens ?? 0;
+  const created = u.cacheCreationInputTokens ?? 0;
   return {
-    input_tokens: u.inputTokens - (u.cachedInputTokens ?? 0),
+    input_tokens: Math.max(0, u.inputTokens - read - created),
+    // both cache fields are always present in Anthropic's own answers (Claude Code reads them)
+    cache_creation_input_tokens: created,
+    cache_read_input_tokens: read,
     output_tokens: u.outputTokens,
-    ...(u.cachedInputTokens ? { cache_read_input_tokens: u.cachedInputTokens } : {}),
   };
 }
 
@@ -99,6 +104,12 @@ export function usageFromAnthropic(u: unknown): Usage | undefined {
   if (!isObject(u)) return undefined;
   const cached = Number(u.cache_read_input_tokens ?? 0);
   // Anthropic counts cache reads and writes apart from input_tokens; the canonical count is the whole prompt.
-  const input = Number(u.input_tokens ?? 0) + cached + Number(u.cache_creation_input_tokens ?? 0);
-  return { inputTokens: input, outputTokens: Number(u.output_tokens ?? 0), ...(cached > 0 ? { cachedInputTokens: cached } : {}) };
+  const created = Number(u.cache_creation_input_tokens ?? 0);
+  const input = Number(u.input_tokens ?? 0) + cached + created;
+  return {
+    inputTokens: input,
+    outputTokens: Number(u.output_tokens ?? 0),
+    ...(cached > 0 ? { cachedInputTokens: cached } : {}),
+    ...(created > 0 ? { cacheCreationInputTokens: created } : {}),
+  };
 }

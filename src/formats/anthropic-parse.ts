@@ -90,9 +90,11 @@ function parseMessages(v: unknown): Message[] {
     const field = `messages[${i}]`;
     const m = expectObject(r, field);
     const role = expectString(m.role, `${field}.role`);
-    if (role !== "user" && role !== "assistant") throw invalidRequest(`'${field}.role' must be 'user' or 'assistant', got '${role}'`, `${field}.role`);
+    if (role !== "user" && role !== "assistant" && role !== "system") throw invalidRequest(`'${field}.role' must be 'user', 'assistant' or 'system', got '${role}'`, `${field}.role`);
     if (m.content === undefined) throw invalidRequest(`'${field}.content' is required`, `${field}.content`);
     const blocks = blocksOf(m.content, `${field}.content`);
+    // newer Claude models take system messages between the turns (Claude Code sends them); they stay in place
+    if (role === "system") return [{ role: "system", content: blocks.map((b, j) => contentBlock(b, `${field}.content[${j}]`)) }];
     return role === "user" ? userTurn(blocks, `${field}.content`) : [assistantTurn(blocks, `${field}.content`)];
   });
 }
@@ -102,8 +104,8 @@ function parseSystem(v: unknown): ContentPart[] {
   if (typeof v === "string") return v ? [{ type: "text", text: v }] : [];
   return expectArray(v, "system").map((b, i) => {
     const block = expectObject(b, `system[${i}]`);
-    if (block.type !== "text") throw invalidRequest(`'system[${i}].type' must be 'text'`, `system[${i}].type`);
-    return textBlock(block, `system[${i}]`);
+    expectString(block.type, `system[${i}].type`);
+    return contentBlock(block, `system[${i}]`);
   });
 }
 
@@ -141,6 +143,8 @@ function parseToolChoice(v: unknown): { choice?: ToolChoice; disableParallel?: b
 export interface AnthropicParseOptions {
   /** count_tokens bodies carry no max_tokens */
   requireMaxTokens?: boolean;
+  /** the caller's headers: anthropic-beta switches features on, so it enters the cache key */
+  headers?: Headers;
 }
 
 export function parseAnthropicRequest(body: unknown, opts: AnthropicParseOptions = {}): ChatRequest {
@@ -154,6 +158,8 @@ export function parseAnthropicRequest(body: unknown, opts: AnthropicParseOptions
   // Not body keys: they exist so the cache key tells these requests apart.
   if (serverTools) extra.server_tools = serverTools;
   if (disableParallel !== undefined) extra.disable_parallel_tool_use = disableParallel;
+  const beta = opts.headers?.get("anthropic-beta");
+  if (beta) extra.anthropic_beta = beta;
   const params = Object.fromEntries(
     Object.entries({
       maxTokens,

@@ -2,9 +2,11 @@
 import type { ErrorKind, GatewayError } from "../pipeline/errors.ts";
 import type { ChatResponse, FinishReason, StreamEvent, Usage } from "../pipeline/types.ts";
 import { anthropicUsage, partsToBlocks, stopReasonFor, toolUseBlock } from "./anthropic-blocks.ts";
-import type { Json } from "./validate.ts";
+import { isObject, type Json } from "./validate.ts";
 
 export function renderAnthropicResponse(res: ChatResponse): Json {
+  // an Anthropic upstream's own answer keeps every field and block type it had (only the id and model are this answer's)
+  if (res.wire?.format === "anthropic" && isObject(res.wire.body)) return { ...res.wire.body, id: res.id, model: res.model };
   return {
     id: res.id,
     type: "message",
@@ -78,8 +80,10 @@ export class AnthropicEventWriter {
   write(e: StreamEvent): Frame[] {
     const out: Frame[] = [];
     switch (e.type) {
-      case "start":
-        this.inputTokens = this.estimateInput();
+      case "start": {
+        // a replay knows the real usage; only a live translated stream has to estimate the input here
+        const startUsage = e.usage ? anthropicUsage(e.usage) : { input_tokens: this.estimateInput(), cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+        this.inputTokens = Number(startUsage.input_tokens);
         out.push({
           event: "message_start",
           data: {
@@ -92,12 +96,13 @@ export class AnthropicEventWriter {
               content: [],
               stop_reason: null,
               stop_sequence: null,
-              usage: { input_tokens: this.inputTokens, output_tokens: 1 },
+              usage: { ...startUsage, output_tokens: 1 },
             },
           },
         });
         out.push({ event: "ping", data: { type: "ping" } });
         break;
+      }
       case "text":
         if (!e.text) break;
         if (this.open !== "text") this.startBlock("text", { type: "text", text: "" }, out);

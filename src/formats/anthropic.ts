@@ -9,7 +9,7 @@ const frame = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.s
 
 export const anthropicFormat: WireFormat = {
   name: "anthropic",
-  parse: (body) => parseAnthropicRequest(body),
+  parse: (body, opts) => parseAnthropicRequest(body, { headers: opts?.headers }),
   render: (res) => renderAnthropicResponse(res),
   streamContentType: () => "text/event-stream; charset=utf-8",
   async *renderStream(chunks, req) {

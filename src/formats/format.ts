@@ -11,6 +11,10 @@ export interface ParseOptions {
   pathModel?: string;
   /** stream requested by the URL rather than the body (Gemini) */
   stream?: boolean;
+  /** the caller's tenant (gateway key), for formats that keep per-tenant state (Responses previous_response_id) */
+  tenant?: string;
+  /** the caller's request headers (Anthropic beta flags enter the cache key) */
+  headers?: Headers;
 }
 
 /** One wire format: pure translation between its JSON and the canonical types, no I/O. */

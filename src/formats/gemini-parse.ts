@@ -2,6 +2,7 @@
 import { invalidRequest } from "../pipeline/errors.ts";
 import type { ChatRequest, ContentPart, GenerationParams, Message, ToolCall, ToolChoice, ToolDefinition } from "../pipeline/types.ts";
 import type { ParseOptions } from "./format.ts";
+import { geminiSchemaToJsonSchema } from "./gemini-schema.ts";
 import { expectArray, expectObject, expectString, extraFields, optionalNumber, optionalString, stopList, type Json } from "./validate.ts";
 
 const KNOWN = new Set(["model", "contents", "systemInstruction", "system_instruction", "tools", "toolConfig", "tool_config", "generationConfig", "generation_config"]);
@@ -19,8 +20,8 @@ function dataPart(mimeType: string, url: string, raw: Json): ContentPart {
 function contentPart(p: Json, f: string): ContentPart {
   if (typeof p.text === "string") {
     if (p.thought === true) return { type: "thinking", text: p.text, ...(typeof p.thoughtSignature === "string" ? { signature: p.thoughtSignature } : {}) };
-    // A thought signature on a plain text part must travel back to Gemini as-is; only same-format bodies can carry it.
-    return p.thoughtSignature !== undefined ? { type: "opaque", format: "gemini", value: p } : { type: "text", text: p.text };
+    // A thought signature on a plain text part must travel back to Gemini as-is.
+    return typeof p.thoughtSignature === "string" ? { type: "text", text: p.text, signature: p.thoughtSignature } : { type: "text", text: p.text };
   }
   const inline = field(p, "inlineData", "inline_data");
   if (inline !== undefined) {
@@ -49,7 +50,8 @@ function functionCall(p: Json, f: string): ToolCall {
   const name = expectString(fc.name, `${f}.functionCall.name`, { nonEmpty: true });
   const args = fc.args === undefined ? {} : expectObject(fc.args, `${f}.functionCall.args`);
   // Gemini matches calls to responses by name when it gives no id; the name then serves as the id.
-  return { id: optionalString(fc.id, `${f}.functionCall.id`) || name, name, arguments: JSON.stringify(args) };
+  const signature = optionalString(p.thoughtSignature ?? p.thought_signature, `${f}.thoughtSignature`);
+  return { id: optionalString(fc.id, `${f}.functionCall.id`) || name, name, arguments: JSON.stringify(args), ...(signature ? { signature } : {}) };
 }
 
 function functionResponse(p: Json, f: string): Message {
@@ -113,7 +115,8 @@ function parseTools(v: unknown): { tools?: ToolDefinition[]; otherTools?: Json[]
       const decl = expectObject(d, f);
       const name = expectString(decl.name, `${f}.name`, { nonEmpty: true });
       const description = optionalString(decl.description, `${f}.description`);
-      const parameters = decl.parametersJsonSchema ?? decl.parameters_json_schema ?? decl.parameters;
+      const jsonSchema = decl.parametersJsonSchema ?? decl.parameters_json_schema;
+      const parameters = jsonSchema ?? (decl.parameters === undefined ? undefined : geminiSchemaToJsonSchema(decl.parameters));
       if (parameters !== undefined) expectObject(parameters, `${f}.parameters`);
       tools.push({ name, ...(description !== undefined ? { description } : {}), ...(parameters !== undefined ? { parameters } : {}) });
     });
@@ -164,7 +167,8 @@ function parseGeneration(v: unknown): { params: GenerationParams; responseFormat
     }).filter(([, x]) => x !== undefined),
   );
   const mime = field(g, "responseMimeType", "response_mime_type");
-  const schema = field(g, "responseJsonSchema", "response_json_schema") ?? field(g, "responseSchema", "response_schema");
+  const openApiSchema = field(g, "responseSchema", "response_schema");
+  const schema = field(g, "responseJsonSchema", "response_json_schema") ?? (openApiSchema === undefined ? undefined : geminiSchemaToJsonSchema(openApiSchema));
   const responseFormat = responseFormatOf(mime, schema);
   const snakeToCamel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
   const rest = Object.fromEntries(Object.entries(g).filter(([k]) => !MODELED_CONFIG.has(snakeToCamel(k))));

@@ -5,7 +5,7 @@ import { isObject, type Json } from "./validate.ts";
 
 export function partsToGemini(parts: ContentPart[]): Json[] {
   return parts.flatMap((p): Json[] => {
-    if (p.type === "text") return [{ text: p.text }];
+    if (p.type === "text") return [{ text: p.text, ...(p.signature ? { thoughtSignature: p.signature } : {}) }];
     if (p.type === "thinking") return [{ text: p.text, thought: true, ...(p.signature ? { thoughtSignature: p.signature } : {}) }];
     if (p.type === "image") {
       const inline = splitDataUrl(p.url);
@@ -32,7 +32,10 @@ export function geminiCallId(id: string | undefined, name: string): { id?: strin
 }
 
 export function functionCallPart(call: ToolCall): Json {
-  return { functionCall: { ...geminiCallId(call.id, call.name), name: call.name, args: argumentsObject(call.arguments) } };
+  return {
+    functionCall: { ...geminiCallId(call.id, call.name), name: call.name, args: argumentsObject(call.arguments) },
+    ...(call.signature ? { thoughtSignature: call.signature } : {}),
+  };
 }
 
 const FINISH: Record<FinishReason, string> = {

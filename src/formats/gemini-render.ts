@@ -2,7 +2,7 @@
 import type { ErrorKind, GatewayError } from "../pipeline/errors.ts";
 import type { ChatResponse, FinishReason, StreamEvent, ToolCall, Usage } from "../pipeline/types.ts";
 import { functionCallPart, geminiFinishReason, geminiUsage, partsToGemini } from "./gemini-parts.ts";
-import type { Json } from "./validate.ts";
+import { isObject, type Json } from "./validate.ts";
 
 function candidateChunk(parts: Json[], meta: { id: string; model: string }, finish?: FinishReason, usage?: Usage): Json {
   return {
@@ -20,6 +20,8 @@ function candidateChunk(parts: Json[], meta: { id: string; model: string }, fini
 }
 
 export function renderGeminiResponse(res: ChatResponse): Json {
+  // a Gemini upstream's own answer keeps every part field it had (thought signatures, citations, safety ratings)
+  if (res.wire?.format === "gemini" && isObject(res.wire.body)) return { ...res.wire.body, modelVersion: res.model, responseId: res.id };
   const parts = [...partsToGemini(res.message.content), ...(res.message.toolCalls ?? []).map(functionCallPart)];
   return candidateChunk(parts, res, res.finishReason, res.usage);
 }
@@ -70,13 +72,13 @@ export class GeminiChunkWriter {
         this.meta = { id: e.id, model: e.model || this.meta.model };
         return [];
       case "text":
-        if (!e.text) return [];
-        return [candidateChunk([{ text: e.text }], this.meta)];
+        if (!e.text && !e.signature) return [];
+        return [candidateChunk([{ text: e.text, ...(e.signature ? { thoughtSignature: e.signature } : {}) }], this.meta)];
       case "thinking":
         if (!e.text && !e.signature) return [];
         return [candidateChunk([{ text: e.text, thought: true, ...(e.signature ? { thoughtSignature: e.signature } : {}) }], this.meta)];
       case "tool_call_start":
-        this.calls.set(e.index, { id: e.id, name: e.name, arguments: "" });
+        this.calls.set(e.index, { id: e.id, name: e.name, arguments: "", ...(e.signature ? { signature: e.signature } : {}) });
         return [];
       case "tool_call_delta": {
         const call = this.calls.get(e.index);

@@ -165,6 +165,9 @@ export function openAIUsage(u: Usage) {
 }
 
 export function renderOpenAIResponse(res: ChatResponse): Json {
+  // an OpenAI upstream's own answer keeps what the canonical form has no name for (system_fingerprint,
+  // service_tier, annotations, refusal, logprobs, every choice); only id, created and model are this answer's
+  if (res.wire?.format === "openai" && isObject(res.wire.body)) return { ...res.wire.body, id: res.id, created: res.created, model: res.model };
   const text = res.message.content.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("");
   const reasoning = res.message.content.flatMap((p) => (p.type === "thinking" ? [p.text] : [])).join("");
   const calls = res.message.toolCalls ?? [];
@@ -218,13 +221,23 @@ export function renderOpenAIError(err: GatewayError) {
   };
 }
 
+/** Whether the caller asked for the usage chunk (stream_options.include_usage). */
+export function wantsUsage(req: ChatRequest): boolean {
+  const body = req.source.body;
+  return isObject(body) && isObject(body.stream_options) && body.stream_options.include_usage === true;
+}
+
 /** Canonical events → OpenAI chunk objects (no framing). */
 export class OpenAIChunkWriter {
   private id = "";
   private model = "";
   private created = 0;
 
-  constructor(fallbackModel: string) {
+  /** @param includeUsage send usage, as OpenAI does, in its own last chunk with `choices: []` (only when the caller asked) */
+  constructor(
+    fallbackModel: string,
+    private readonly includeUsage = false,
+  ) {
     this.model = fallbackModel;
   }
 
@@ -239,7 +252,17 @@ export class OpenAIChunkWriter {
     };
   }
 
-  write(e: StreamEvent): Json | undefined {
+  write(e: StreamEvent): Json[] {
+    if (e.type !== "finish") {
+      const one = this.writeOne(e);
+      return one ? [one] : [];
+    }
+    const out = [this.chunk({}, FINISH[e.finishReason])];
+    if (this.includeUsage && e.usage) out.push({ id: this.id, object: "chat.completion.chunk", created: this.created, model: this.model, choices: [], usage: openAIUsage(e.usage) });
+    return out;
+  }
+
+  private writeOne(e: Exclude<StreamEvent, { type: "finish" }>): Json | undefined {
     switch (e.type) {
       case "start":
         this.id = e.id;
@@ -254,8 +277,6 @@ export class OpenAIChunkWriter {
         return this.chunk({ tool_calls: [{ index: e.index, id: e.id, type: "function", function: { name: e.name, arguments: "" } }] });
       case "tool_call_delta":
         return this.chunk({ tool_calls: [{ index: e.index, function: { arguments: e.arguments } }] });
-      case "finish":
-        return this.chunk({}, FINISH[e.finishReason], e.usage ? { usage: openAIUsage(e.usage) } : {});
       case "error":
         return renderOpenAIError(new GatewayError(e.status, e.errorType as ErrorKind, e.message));
     }
@@ -268,7 +289,7 @@ export const openaiFormat: WireFormat = {
   render: (res) => renderOpenAIResponse(res),
   streamContentType: () => "text/event-stream; charset=utf-8",
   async *renderStream(chunks, req) {
-    const writer = new OpenAIChunkWriter(req.model);
+    const writer = new OpenAIChunkWriter(req.model, wantsUsage(req));
     for await (const chunk of chunks) {
       if (chunk.raw?.format === "openai") {
         if (chunk.raw.frame !== null) yield sseFrame(chunk.raw.frame);
@@ -276,8 +297,7 @@ export const openaiFormat: WireFormat = {
         continue;
       }
       for (const event of chunk.events) {
-        const out = writer.write(event);
-        if (out) yield sseFrame(JSON.stringify(out));
+        for (const out of writer.write(event)) yield sseFrame(JSON.stringify(out));
         if (event.type === "error") return;
       }
     }

@@ -9,7 +9,8 @@ import { formatForRequest } from "../formats/detect.ts";
 import type { WireFormat } from "../formats/format.ts";
 
 export const ADMIN_PREFIX = "/api/admin";
-const PUBLIC_GETS = new Set(["/health", "/healthz", "/readyz"]);
+// "/" too: clients probe the base URL before their first call, and it only names the API surfaces
+const PUBLIC_GETS = new Set(["/", "/health", "/healthz", "/readyz"]);
 
 export function isPublic(method: string, path: string): boolean {
   return (method === "GET" || method === "HEAD") && PUBLIC_GETS.has(path);

@@ -8,6 +8,7 @@ export class ResponseAssembler {
   private text = "";
   private thinking = "";
   private signature: string | undefined;
+  private textSignature: string | undefined;
   private readonly calls = new Map<number, ToolCall>();
   private finish: FinishReason | undefined;
   private usage: Usage | undefined;
@@ -22,13 +23,14 @@ export class ResponseAssembler {
         break;
       case "text":
         this.text += event.text;
+        if (event.signature) this.textSignature = event.signature;
         break;
       case "thinking":
         this.thinking += event.text;
         if (event.signature) this.signature = event.signature;
         break;
       case "tool_call_start":
-        this.calls.set(event.index, { id: event.id, name: event.name, arguments: "" });
+        this.calls.set(event.index, { id: event.id, name: event.name, arguments: "", ...(event.signature ? { signature: event.signature } : {}) });
         break;
       case "tool_call_delta": {
         const call = this.calls.get(event.index);
@@ -50,7 +52,7 @@ export class ResponseAssembler {
     if (this.failed || !this.finish || this.finish === "error") return undefined;
     const content: ContentPart[] = [];
     if (this.thinking) content.push({ type: "thinking", text: this.thinking, signature: this.signature });
-    if (this.text) content.push({ type: "text", text: this.text });
+    if (this.text || this.textSignature) content.push({ type: "text", text: this.text, ...(this.textSignature ? { signature: this.textSignature } : {}) });
     const toolCalls = [...this.calls.entries()].sort(([a], [b]) => a - b).map(([, c]) => c);
     return {
       id: this.id,

@@ -18,6 +18,8 @@ export interface RequestContext {
   /** gateway key id; scopes every cache entry */
   tenant: string;
   headers: Headers;
+  /** the query string of the caller's URL ("" or "?…"), for upstreams that take it on (Anthropic ?beta=true) */
+  search?: string;
   /** aborted when the client goes away or the request times out */
   signal: AbortSignal;
   cache: CacheDirectives;

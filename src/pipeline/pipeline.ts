@@ -4,6 +4,7 @@ import { ResponseAssembler } from "./assemble.ts";
 import type { Answer, Layer, RequestContext } from "./context.ts";
 import { GatewayError } from "./errors.ts";
 import { estimateTokens } from "./tokens.ts";
+import { isUsableAnswer } from "./usable-answer.ts";
 import type { ChatResponse, ChatStream, LayerName, StreamChunk } from "./types.ts";
 
 export interface PipelineObserver {
@@ -44,7 +45,7 @@ export class Pipeline {
   }
 
   private async offer(layers: Layer[], ctx: RequestContext, response: ChatResponse, from: LayerName) {
-    if (response.finishReason === "error") return;
+    if (!isUsableAnswer(ctx.request, response)) return;
     for (const layer of layers) {
       try {
         await layer.remember!(ctx, response, from);

@@ -3,13 +3,14 @@
 import type { ChatResponse, StreamChunk, StreamEvent } from "./types.ts";
 
 export function responseEvents(res: ChatResponse): StreamEvent[] {
-  const events: StreamEvent[] = [{ type: "start", id: res.id, model: res.model, created: res.created }];
+  // the stored usage rides on start too, so renderers report the real input count instead of an estimate
+  const events: StreamEvent[] = [{ type: "start", id: res.id, model: res.model, created: res.created, usage: res.usage }];
   for (const part of res.message.content) {
     if (part.type === "thinking") events.push({ type: "thinking", text: part.text, signature: part.signature });
-    else if (part.type === "text") events.push({ type: "text", text: part.text });
+    else if (part.type === "text") events.push({ type: "text", text: part.text, ...(part.signature ? { signature: part.signature } : {}) });
   }
   (res.message.toolCalls ?? []).forEach((call, index) => {
-    events.push({ type: "tool_call_start", index, id: call.id, name: call.name });
+    events.push({ type: "tool_call_start", index, id: call.id, name: call.name, ...(call.signature ? { signature: call.signature } : {}) });
     events.push({ type: "tool_call_delta", index, arguments: call.arguments });
   });
   events.push({ type: "finish", finishReason: res.finishReason, usage: res.usage });

@@ -1,12 +1,13 @@
 // Canonical request/response/stream types. Every wire format translates to and from these;
 // every pipeline layer reads and writes only these.
 
-export type FormatName = "native" | "openai" | "anthropic" | "gemini" | "cursor" | "kiro";
+export type FormatName = "native" | "openai" | "anthropic" | "gemini" | "cursor" | "kiro" | "responses";
 export type LayerName = "l0" | "l0.5" | "l1a" | "l1b" | "l2" | "l2.5" | "l3";
 export type Role = "system" | "user" | "assistant" | "tool";
 
 export type ContentPart =
-  | { type: "text"; text: string }
+  /** signature: an opaque token the provider attached to this part (Gemini thoughtSignature), sent back as-is */
+  | { type: "text"; text: string; signature?: string }
   /** url is either an http(s) URL or a data: URL; mediaType when known. */
   | { type: "image"; url: string; mediaType?: string; detail?: string }
   /** Reasoning produced by the model (Anthropic thinking blocks); signature kept for replay. */
@@ -19,6 +20,8 @@ export interface ToolCall {
   name: string;
   /** JSON text exactly as produced by the model. */
   arguments: string;
+  /** opaque token the provider attached to the call (Gemini thoughtSignature), sent back as-is */
+  signature?: string;
 }
 
 export interface Message {
@@ -84,6 +87,10 @@ export interface Usage {
   outputTokens: number;
   /** tokens the provider served from its own prompt cache, when reported */
   cachedInputTokens?: number;
+  /** tokens written to the provider's prompt cache (Anthropic cache_creation_input_tokens), when reported */
+  cacheCreationInputTokens?: number;
+  /** part of outputTokens spent on reasoning, when reported */
+  reasoningTokens?: number;
 }
 
 export interface ChatResponse {
@@ -96,14 +103,20 @@ export interface ChatResponse {
   /** which of the request's stop sequences ended the answer, when the provider says */
   stopSequence?: string;
   usage: Usage;
+  /**
+   * The upstream's own answer, as received, when it spoke a known wire format: a caller of that same
+   * format gets it back with only id, created and model replaced (fields the canonical form has no name for survive).
+   */
+  wire?: { format: FormatName; body: unknown };
 }
 
 /** Canonical stream events, in order: start, then any deltas, then finish (or error). */
 export type StreamEvent =
-  | { type: "start"; id: string; model: string; created: number }
-  | { type: "text"; text: string }
+  /** usage: known in advance (a replayed answer), so renderers need not estimate the input */
+  | { type: "start"; id: string; model: string; created: number; usage?: Usage }
+  | { type: "text"; text: string; signature?: string }
   | { type: "thinking"; text: string; signature?: string }
-  | { type: "tool_call_start"; index: number; id: string; name: string }
+  | { type: "tool_call_start"; index: number; id: string; name: string; signature?: string }
   | { type: "tool_call_delta"; index: number; arguments: string }
   | { type: "finish"; finishReason: FinishReason; usage?: Usage }
   | { type: "error"; status: number; errorType: string; message: string };

@@ -4,6 +4,7 @@ import type { ChatStream, StreamChunk } from "../pipeline/types.ts";
 import { postUpstream, readJson, sseEvents } from "./http.ts";
 import type { ProviderCall, ProviderClient } from "./provider.ts";
 import { AnthropicStreamReader, fromAnthropicResponse, toAnthropicBody } from "./wire/anthropic.ts";
+import { refuseBuiltinTools } from "./wire/responses.ts";
 
 /** Options shared by the native (non-OpenAI) clients. */
 export interface NativeClientOptions {
@@ -36,6 +37,21 @@ export async function* readUpstreamStream(
   }
 }
 
+/**
+ * What an Anthropic caller sent besides the body that an Anthropic upstream must see too: its
+ * anthropic-version and anthropic-beta headers (features such as mid-conversation system messages
+ * or a longer context are switched on there) and ?beta=true.
+ */
+export function forwardedAnthropic(client: ProviderCall["client"]): { headers: Record<string, string>; search: string } {
+  const headers: Record<string, string> = {};
+  const version = client?.headers.get("anthropic-version");
+  const beta = client?.headers.get("anthropic-beta");
+  if (version) headers["anthropic-version"] = version;
+  if (beta) headers["anthropic-beta"] = beta;
+  const betaQuery = new URLSearchParams(client?.search ?? "").get("beta");
+  return { headers, search: betaQuery ? `?beta=${encodeURIComponent(betaQuery)}` : "" };
+}
+
 export class AnthropicClient implements ProviderClient {
   readonly name: string;
   private readonly url: string;
@@ -46,12 +62,14 @@ export class AnthropicClient implements ProviderClient {
   }
 
   private post(call: ProviderCall, stream: boolean) {
-    const headers: Record<string, string> = { "anthropic-version": ANTHROPIC_VERSION, ...this.opts.headers };
+    refuseBuiltinTools(call.request, this.name);
+    const forwarded = call.request.source.format === "anthropic" ? forwardedAnthropic(call.client) : { headers: {}, search: "" };
+    const headers: Record<string, string> = { "anthropic-version": ANTHROPIC_VERSION, ...forwarded.headers, ...this.opts.headers };
     const apiKey = call.apiKey ?? this.opts.apiKey;
     if (apiKey) headers["x-api-key"] = apiKey;
     return postUpstream({
       provider: this.name,
-      url: this.url,
+      url: this.url + forwarded.search,
       headers,
       body: toAnthropicBody(call.request, call.model, stream),
       signal: call.signal,

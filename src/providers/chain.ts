@@ -147,7 +147,7 @@ export class ProviderChain {
       const timer = setTimeout(() => deadline.abort(), m.timeoutMs);
       try {
         const signal = AbortSignal.any([ctx.signal, deadline.signal]);
-        const response = await m.client.complete({ request: ctx.upstreamRequest ?? ctx.request, model, signal, apiKey: key.secret });
+        const response = await m.client.complete({ request: ctx.upstreamRequest ?? ctx.request, model, signal, apiKey: key.secret, client: { headers: ctx.headers, search: ctx.search } });
         this.recordUsage(ctx, m, model, key, started, "ok", response.usage, false);
         return response;
       } catch (err) {
@@ -161,7 +161,7 @@ export class ProviderChain {
 
   stream(ctx: RequestContext, targets: RouteTarget[]): Promise<ChainAnswer<ChatStream>> {
     return this.run(ctx, targets, async (m, model, key, started) => {
-      const stream = await m.client.stream({ request: ctx.upstreamRequest ?? ctx.request, model, signal: ctx.signal, apiKey: key.secret });
+      const stream = await m.client.stream({ request: ctx.upstreamRequest ?? ctx.request, model, signal: ctx.signal, apiKey: key.secret, client: { headers: ctx.headers, search: ctx.search } });
       const it = stream[Symbol.asyncIterator]();
       // Nothing has reached the caller yet: a stream that breaks before its first chunk falls back.
       const first = await it.next();

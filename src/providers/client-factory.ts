@@ -96,7 +96,7 @@ export function createClient(entry: ProviderEntry, spec: VendorSpec, timeoutMs: 
         return new GeminiClient({ ...common, apiKey: firstKey });
       });
     default:
-      return new OpenAICompatibleClient({ ...common, authStyle: spec.auth });
+      return new OpenAICompatibleClient({ ...common, authStyle: spec.auth, responsesApi: spec.responsesApi });
   }
 }
 

@@ -5,6 +5,7 @@ import { readUpstreamStream, type NativeClientOptions } from "./anthropic-client
 import { postUpstream, readJson, sseEvents } from "./http.ts";
 import type { ProviderCall, ProviderClient } from "./provider.ts";
 import { fromGeminiResponse, GeminiStreamReader, toGeminiBody } from "./wire/gemini.ts";
+import { refuseBuiltinTools } from "./wire/responses.ts";
 
 export class GeminiClient implements ProviderClient {
   readonly name: string;
@@ -16,6 +17,7 @@ export class GeminiClient implements ProviderClient {
   }
 
   private post(call: ProviderCall, stream: boolean) {
+    refuseBuiltinTools(call.request, this.name);
     const model = encodeURIComponent(call.model.replace(/^models\//, ""));
     const url = `${this.base}/models/${model}:${stream ? "streamGenerateContent?alt=sse" : "generateContent"}`;
     const headers: Record<string, string> = { ...this.opts.headers };

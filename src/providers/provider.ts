@@ -7,6 +7,8 @@ export interface ProviderCall {
   signal: AbortSignal;
   /** key chosen from the provider's key pool for this call; used instead of the client's configured key */
   apiKey?: string;
+  /** what the caller sent besides the body, for clients that forward some of it (Anthropic beta headers, ?beta=true) */
+  client?: { headers: Headers; search?: string };
 }
 
 /** One upstream LLM API. */

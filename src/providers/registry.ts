@@ -26,6 +26,8 @@ export interface VendorSpec {
   keyEnv?: string;
   defaultModel: string;
   prices: Record<string, Price>;
+  /** also serves the Responses API (POST /responses), so Responses callers are forwarded untranslated */
+  responsesApi?: boolean;
 }
 
 const openai = (baseUrl: string, defaultModel: string, keyEnv: string, prices: Record<string, Price> = {}, extra: Partial<VendorSpec> = {}): VendorSpec => ({
@@ -62,9 +64,9 @@ const OPENAI_PRICES: Record<string, Price> = {
 };
 
 export const VENDORS: Record<string, VendorSpec> = {
-  openai: openai("https://api.openai.com/v1", "gpt-4o-mini", "OPENAI_API_KEY", OPENAI_PRICES),
+  openai: openai("https://api.openai.com/v1", "gpt-4o-mini", "OPENAI_API_KEY", OPENAI_PRICES, { responsesApi: true }),
   // Azure OpenAI v1 API: https://<resource>.openai.azure.com/openai/v1, key in the api-key header
-  azure: openai("", "gpt-4o-mini", "AZURE_OPENAI_API_KEY", OPENAI_PRICES, { auth: "api-key" }),
+  azure: openai("", "gpt-4o-mini", "AZURE_OPENAI_API_KEY", OPENAI_PRICES, { auth: "api-key", responsesApi: true }),
   xai: openai("https://api.x.ai/v1", "grok-3-mini", "XAI_API_KEY", {
     "grok-3-mini": { input: 0.3, output: 0.5 },
     "grok-3": { input: 3, output: 15 },

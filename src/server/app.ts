@@ -11,6 +11,8 @@ import { chatRoutes } from "./routes/chat.ts";
 import { geminiRoutes } from "./routes/gemini.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { modelsRoutes } from "./routes/models.ts";
+import { responsesRoutes } from "./routes/responses.ts";
+import { rootRoutes } from "./routes/root.ts";
 import type { GatewayServices } from "./services.ts";
 
 export function createApp(services: GatewayServices) {
@@ -26,6 +28,7 @@ export function createApp(services: GatewayServices) {
     .onError(({ code, error, request }) => {
       if (code === "NOT_FOUND") {
         const url = new URL(request.url);
+        logger.info("request", { method: request.method, path: url.pathname, status: 404, error: "no such route" });
         return errorResponse(formatForRequest(url.pathname, request.headers), new GatewayError(404, "not_found", `no route for ${request.method} ${url.pathname}`));
       }
       if (code === "PARSE" || code === "VALIDATION") return errorResponse(openaiFormat, new GatewayError(400, "invalid_request", String((error as Error).message)));
@@ -36,5 +39,7 @@ export function createApp(services: GatewayServices) {
     .use(adminRoutes(services))
     .use(chatRoutes(services))
     .use(anthropicRoutes(services))
-    .use(geminiRoutes(services));
+    .use(geminiRoutes(services))
+    .use(responsesRoutes(services))
+    .use(rootRoutes(services));
 }

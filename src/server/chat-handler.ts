@@ -85,7 +85,7 @@ export async function handleChat(services: GatewayServices, format: WireFormat, 
     // L0 before a byte of the body is read: who is calling, and may they.
     const principal = (log.principal = rt.guard.admit(request.headers));
     const body = await rt.guard.readBody(request);
-    const chat = format.parse(body, parseOpts);
+    const chat = format.parse(body, { ...parseOpts, tenant: principal.tenant, headers: request.headers });
     rt.guard.admitTokens(principal, chat);
     log.stream = chat.stream;
     const ctx: RequestContext = {
@@ -95,6 +95,7 @@ export async function handleChat(services: GatewayServices, format: WireFormat, 
       model: services.providers.router.resolve(chat.model),
       tenant: principal.tenant,
       headers: request.headers,
+      search: new URL(request.url).search,
       signal: controller.signal,
       cache: cacheDirectives(request.headers),
       timings: {},

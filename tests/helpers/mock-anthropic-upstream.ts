@@ -17,11 +17,15 @@ export interface MockAnthropicReply {
   cutBeforeStop?: boolean;
   /** stream: send an error event after the first text delta */
   errorMidStream?: { type: string; message: string };
+  /** usage to report instead of the default (e.g. with prompt-cache counts) */
+  usage?: Record<string, number>;
+  /** content blocks of a type the gateway has no name for, sent after the text (non-stream) */
+  extraBlocks?: Record<string, unknown>[];
 }
 
 export interface MockAnthropic {
   url: string;
-  requests: { body: any; headers: Headers }[];
+  requests: { body: any; headers: Headers; search: string }[];
   /** every SSE body sent, as text, in order */
   streamed: string[];
   replies: MockAnthropicReply[];
@@ -38,7 +42,7 @@ export function startMockAnthropic(replies: MockAnthropicReply[] = [{ text: "Hel
     const url = new URL(req.url);
     if (url.pathname !== "/v1/messages") return new Response("not found", { status: 404 });
     const body = await req.json();
-    mock.requests.push({ body, headers: req.headers });
+    mock.requests.push({ body, headers: req.headers, search: url.search });
     served++;
     const reply = nextReply(mock.replies);
     if (reply.status && reply.status >= 400) {
@@ -46,12 +50,13 @@ export function startMockAnthropic(replies: MockAnthropicReply[] = [{ text: "Hel
     }
     const id = `msg_mock${served}`;
     const stopReason = reply.stopReason ?? (reply.toolCalls ? "tool_use" : "end_turn");
-    const usage = { input_tokens: 21, output_tokens: 9, cache_read_input_tokens: 0 };
+    const usage = reply.usage ?? { input_tokens: 21, output_tokens: 9, cache_read_input_tokens: 0 };
     if (!body.stream) {
       const content: object[] = [];
       if (reply.thinking) content.push({ type: "thinking", thinking: reply.thinking.text, signature: reply.thinking.signature });
       if (reply.text !== undefined) content.push({ type: "text", text: reply.text });
       for (const c of reply.toolCalls ?? []) content.push({ type: "tool_use", id: c.id, name: c.name, input: c.input });
+      content.push(...(reply.extraBlocks ?? []));
       return Response.json({
         id,
         type: "message",

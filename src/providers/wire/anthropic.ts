@@ -108,6 +108,7 @@ export function fromAnthropicResponse(json: unknown, estimate: (s: string) => nu
     finishReason: finishFromStopReason(body.stop_reason),
     ...(typeof body.stop_sequence === "string" ? { stopSequence: body.stop_sequence } : {}),
     usage: usageFromAnthropic(body.usage) ?? { inputTokens: 0, outputTokens: estimate(text) },
+    wire: { format: "anthropic", body },
   };
 }
 

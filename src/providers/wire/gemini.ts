@@ -111,9 +111,15 @@ export function candidateToAssistant(json: Json, nextToolId: () => string): { co
     if (!isObject(p)) continue;
     if (isObject(p.functionCall)) {
       const fc = p.functionCall;
-      toolCalls.push({ id: typeof fc.id === "string" && fc.id ? fc.id : nextToolId(), name: String(fc.name ?? ""), arguments: JSON.stringify(argumentsObject(JSON.stringify(fc.args ?? {}))) });
+      toolCalls.push({
+        id: typeof fc.id === "string" && fc.id ? fc.id : nextToolId(),
+        name: String(fc.name ?? ""),
+        arguments: JSON.stringify(argumentsObject(JSON.stringify(fc.args ?? {}))),
+        ...(typeof p.thoughtSignature === "string" ? { signature: p.thoughtSignature } : {}),
+      });
     } else if (typeof p.text === "string" && p.thought === true)
       content.push({ type: "thinking", text: p.text, ...(typeof p.thoughtSignature === "string" ? { signature: p.thoughtSignature } : {}) });
+    else if (typeof p.text === "string" && typeof p.thoughtSignature === "string") content.push({ type: "text", text: p.text, signature: p.thoughtSignature });
     else if (typeof p.text === "string" && p.thoughtSignature === undefined) {
       // Gemini pads chunks that carry only a finish reason with an empty text part.
       if (p.text) content.push({ type: "text", text: p.text });
@@ -134,6 +140,7 @@ export function fromGeminiResponse(json: unknown, estimate: (s: string) => numbe
     message: { role: "assistant", content, ...(toolCalls.length ? { toolCalls } : {}) },
     finishReason: finishFromGemini(finish, toolCalls.length > 0),
     usage: usageFromGemini(body.usageMetadata) ?? { inputTokens: 0, outputTokens: estimate(text) },
+    wire: { format: "gemini", body },
   };
 }
 
@@ -169,12 +176,12 @@ export class GeminiStreamReader {
     }
     const { content, toolCalls, finish } = candidateToAssistant(json, () => newId(INVENTED_CALL_ID));
     for (const part of content) {
-      if (part.type === "text" && part.text) events.push({ type: "text", text: part.text });
+      if (part.type === "text" && (part.text || part.signature)) events.push({ type: "text", text: part.text, ...(part.signature ? { signature: part.signature } : {}) });
       else if (part.type === "thinking") events.push({ type: "thinking", text: part.text, ...(part.signature ? { signature: part.signature } : {}) });
     }
     for (const call of toolCalls) {
       const index = this.toolCount++;
-      events.push({ type: "tool_call_start", index, id: call.id, name: call.name });
+      events.push({ type: "tool_call_start", index, id: call.id, name: call.name, ...(call.signature ? { signature: call.signature } : {}) });
       events.push({ type: "tool_call_delta", index, arguments: call.arguments });
     }
     if (finish) this.finish = finish;

@@ -103,6 +103,7 @@ export function fromOpenAIResponse(json: unknown, estimate: (s: string) => numbe
     message: { role: "assistant", content, ...(toolCalls.length ? { toolCalls } : {}) },
     finishReason: finishFromOpenAI(choice.finish_reason),
     usage: usageFromOpenAI(body.usage) ?? { inputTokens: 0, outputTokens: estimate(text) },
+    wire: { format: "openai", body },
   };
 }
 
