@@ -113,3 +113,14 @@ describe("isartor up uses stored keys", () => {
     }
   });
 });
+
+test("isartor check --json shows a stored key as masked, with token-store as its source", async () => {
+  const env = isolatedEnv({ ISARTOR_KEYCHAIN: "off" });
+  await runCliInput(["set-key", "openai", "--stdin"], env, SECRET);
+  const r = await runCliInput(["check", "--json"], env);
+  expect(r.code).toBe(0);
+  expect(r.all).not.toContain(SECRET);
+  const row = JSON.parse(r.stdout).find((x: { key: string }) => x.key === "external_llm_api_key");
+  expect(row).toMatchObject({ source: "token-store" });
+  expect(row.value).not.toContain("sk-");
+});
