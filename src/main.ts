@@ -6,6 +6,7 @@ import { check } from "./cli/check.ts";
 import { up, UP_HELP } from "./cli/up.ts";
 import { models } from "./cli/models.ts";
 import { providers } from "./cli/providers.ts";
+import { cache } from "./cli/cache.ts";
 import { router } from "./cli/router.ts";
 import { setup } from "./cli/setup.ts";
 import { setKey } from "./cli/set-key.ts";
@@ -14,6 +15,8 @@ import { sync } from "./cli/sync.ts";
 import { connectCommand, disconnectCommand } from "./cli/connect.ts";
 import { status, stop, waitReadyCommand } from "./cli/daemon.ts";
 import { demo } from "./cli/demo.ts";
+import { logs } from "./cli/logs.ts";
+import { stats } from "./cli/stats.ts";
 import { CliError } from "./cli/output.ts";
 import { UnsealError } from "./auth/sealed-box.ts";
 import { DeviceFlowError } from "./auth/device-flow.ts";
@@ -34,8 +37,11 @@ Commands:
   sync      init | push | pull | status | serve: end-to-end encrypted config and key sync
   demo      replay a bundled workload against a built-in mock provider; prints deflection by layer
   check     validate the configuration and print effective values with their sources
+  logs      the gateway's log, or --requests the request log (--follow, --layer, --since, --json)
+  stats     requests, deflection by layer, latency percentiles, tokens and cost saved (--usage, --json)
   models    pull | list | import the embedding model for the semantic cache (isartor models --help)
   providers L3 providers: status, latency, keys available, last error (isartor providers --help)
+  cache     calibrate: similarity threshold from labelled question pairs, per encoder (isartor cache --help)
   router    train | eval the L0.5 routing heads on labelled JSON lines (isartor router --help)
 
 Options:
@@ -52,6 +58,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   check,
   models,
   providers,
+  cache,
   router,
   setup,
   "set-key": setKey,
@@ -63,6 +70,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   stop,
   "wait-ready": waitReadyCommand,
   demo,
+  logs,
+  stats,
 };
 
 async function main(argv: string[]): Promise<number> {

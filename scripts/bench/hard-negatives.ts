@@ -1,8 +1,7 @@
 // Hard negatives for the semantic-cache benchmarks: question pairs on the same topic that ask for
 // different things. Two independent constructions, so a guard cannot be tuned to one of them:
-//  - "neighbour": each question with its nearest *other* question of the set by the encoder (the
-//    non-duplicate a real cache would actually match), kept only when that other question is not one
-//    of its own paraphrases;
+//  - "neighbour" (src/cache/calibration.ts neighbourNegatives): each question with its nearest *other*
+//    question of the set by the encoder, the non-duplicate a real cache would actually match;
 //  - template edits of the paraphrase: one word swapped for a WordNet antonym, a WordNet co-hyponym
 //    noun ("cake" → "pie") or verb ("delete" → "restore"-like sibling actions), a number, ordinal or
 //    roman numeral changed, or a negation inserted.
@@ -20,29 +19,6 @@ export interface Negative extends Pair {
 
 /** deterministic split: even-numbered pairs tune (dev), odd-numbered ones are reported (test) */
 export const splitOf = (index: number): "dev" | "test" => (index % 2 === 0 ? "dev" : "test");
-
-export function neighbourNegatives(ps: Pair[], origins: Float32Array[], cosine: (a: Float32Array, b: Float32Array) => number): (Negative & { index: number })[] {
-  const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
-  // every text's paraphrase group: a question is never its own hard negative
-  const same = new Map<string, Set<string>>();
-  for (const p of ps) {
-    const [a, b] = [norm(p.origin), norm(p.similar)];
-    for (const [x, y] of [[a, b], [b, a]] as const) (same.get(x) ?? same.set(x, new Set([x])).get(x)!).add(y);
-  }
-  const out: (Negative & { index: number })[] = [];
-  ps.forEach((p, i) => {
-    const own = same.get(norm(p.origin))!;
-    let best = -2;
-    let bestJ = -1;
-    for (let j = 0; j < ps.length; j++) {
-      if (j === i || own.has(norm(ps[j]!.origin))) continue;
-      const s = cosine(origins[i]!, origins[j]!);
-      if (s > best) [best, bestJ] = [s, j];
-    }
-    if (bestJ >= 0) out.push({ index: i, kind: "neighbour", origin: p.origin, similar: ps[bestJ]!.origin });
-  });
-  return out;
-}
 
 interface Lexicon {
   antonyms: Map<string, string[]>;
@@ -130,16 +106,16 @@ const EDITS: Record<Exclude<NegativeKind, "neighbour">, Edit> = {
 };
 
 /** One template edit of each pair's paraphrase, the kind chosen round-robin among those that apply. */
-export function templateNegatives(ps: Pair[], seed = 19): (Negative & { index: number })[] {
+export function templateNegatives(ps: Pair[], seed = 19): Negative[] {
   const pick = rng(seed);
   const kinds = Object.keys(EDITS) as (keyof typeof EDITS)[];
-  const out: (Negative & { index: number })[] = [];
+  const out: Negative[] = [];
   ps.forEach((p, i) => {
     for (let k = 0; k < kinds.length; k++) {
       const kind = kinds[(i + k) % kinds.length]!;
       const edited = EDITS[kind](p.similar, pick);
       if (edited && edited !== p.similar) {
-        out.push({ index: i, kind, origin: p.origin, similar: edited });
+        out.push({ kind, origin: p.origin, similar: edited });
         return;
       }
     }
