@@ -11,6 +11,7 @@ import { ContextOptimizerLayer, optimizerOptions } from "../pipeline/layers/cont
 import { ProviderLayer } from "../pipeline/layers/provider.ts";
 import { RouterLayer } from "../pipeline/layers/router.ts";
 import { configuredEncoderId, routerSetup } from "../router/setup.ts";
+import { SharedQueryEmbedding } from "../router/shared-embedder.ts";
 import { Pipeline } from "../pipeline/pipeline.ts";
 import { buildProviderChain } from "../providers/client-factory.ts";
 import type { ProviderClient } from "../providers/provider.ts";
@@ -43,8 +44,10 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
   // L0.5 runs before the caches (its route enters their keys) and shares the L1b embedder
   const routing = routerSetup(config, { providers: providers.names, encoder: overrides.embedder?.name ?? configuredEncoderId(config) });
   if (routing) {
-    embedder = overrides.embedder ?? createEmbedder(config);
-    const router = new RouterLayer(embedder, routing, (model) => providers.router.resolve(model));
+    // with L1b on too, the router's embedding of the request's text is handed on to L1b
+    const shared = new SharedQueryEmbedding(overrides.embedder ?? createEmbedder(config));
+    embedder = shared.consumer;
+    const router = new RouterLayer(shared.producer, routing, (model) => providers.router.resolve(model));
     runtime.stats.push({ name: "classifier_routing", stats: () => ({ ...router.stats() }) });
     layers.push(router);
     if (config.embedding.preload) void embedder.start();

@@ -170,6 +170,17 @@ describe("the route is part of both cache keys", () => {
     });
   }
 
+  test("with L1b on, the router's embedding of the question is handed to L1b: one embedder call per request", async () => {
+    const { gw, embedder } = await gatewayWith({ ISARTOR__CACHE_MODE: "semantic" });
+    const before = embedder.calls;
+    const first = await ask(gw, `${SIMPLE_QUESTION} shared`);
+    expect(first.response.headers.get("x-isartor-layer")).toBe("l3");
+    expect(embedder.calls).toBe(before + 1);
+    const again = await ask(gw, `${SIMPLE_QUESTION} shared`);
+    expect(again.response.headers.get("x-isartor-layer")).toBe("l1b");
+    expect(embedder.calls).toBe(before + 2);
+  });
+
   test("a rule's skip_layers skips the exact cache for the requests it routes", async () => {
     const { gw } = await gatewayWith({ ISARTOR__CLASSIFIER_ROUTING__RULES: JSON.stringify([{ name: "essays-fresh", task_type: "writing", complexity: "complex", target: "a/model-a", skip_layers: ["l1a"] }]) });
     for (let i = 0; i < 2; i++) {
