@@ -83,7 +83,7 @@ export async function up(argv: string[]): Promise<number> {
   const loaded = configFromFlags(values);
   const { config, file } = loaded;
   const fromStore = applyStoredKeys(loaded, (m) => console.error(`isartor: ${m}`));
-  const gateway = await startGateway(config);
+  const gateway = await startGateway(config, file ? { configFile: file } : {});
   const s = gateway.services;
   writePidFile(pidFile, { pid: process.pid, url: gateway.url, started_at: new Date().toISOString() });
   console.log(

@@ -12,8 +12,12 @@ export const ADMIN_PREFIX = "/api/admin";
 // "/" too: clients probe the base URL before their first call, and it only names the API surfaces
 const PUBLIC_GETS = new Set(["/", "/health", "/healthz", "/readyz"]);
 
+/** the dashboard's static page and assets carry no data; every call they make sends the admin key */
+export const DASHBOARD_PREFIX = "/dashboard";
+
 export function isPublic(method: string, path: string): boolean {
-  return (method === "GET" || method === "HEAD") && PUBLIC_GETS.has(path);
+  if (method !== "GET" && method !== "HEAD") return false;
+  return PUBLIC_GETS.has(path) || path === DASHBOARD_PREFIX || path.startsWith(`${DASHBOARD_PREFIX}/`);
 }
 
 export interface GateRefusal {

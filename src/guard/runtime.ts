@@ -3,6 +3,7 @@
 import type { Config } from "../config/types.ts";
 import { Logger, type LogSink } from "../telemetry/logger.ts";
 import { redactorFromConfig, type Redactor } from "../telemetry/redact.ts";
+import { RecentRequests } from "../telemetry/recent-requests.ts";
 import type { AimdLimiter } from "./aimd-limiter.ts";
 import { GatewayGuard } from "./gateway-guard.ts";
 
@@ -26,6 +27,8 @@ export interface GatewayRuntime {
   caches: PurgeableCache[];
   limiters: { provider: string; limiter: AimdLimiter }[];
   stats: StatsSource[];
+  /** the last requests and per-layer counts over time, for the dashboard */
+  recent: RecentRequests;
 }
 
 export function createRuntime(config: Config, sink?: LogSink): GatewayRuntime {
@@ -37,5 +40,6 @@ export function createRuntime(config: Config, sink?: LogSink): GatewayRuntime {
     caches: [],
     limiters: [],
     stats: [],
+    recent: new RecentRequests(redactor),
   };
 }

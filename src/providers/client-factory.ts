@@ -7,7 +7,7 @@ import { ModelRouter, type RouteTarget } from "./aliases.ts";
 import { AnthropicClient } from "./anthropic-client.ts";
 import { CircuitBreaker, ProviderChain, type ChainMember } from "./chain.ts";
 import { defaultModel, effectiveProviders } from "./default-provider.ts";
-import { HealthPinger, HealthTracker, type HealthState, type PingTarget } from "./health.ts";
+import { HealthPinger, HealthTracker, pingProvider, type HealthState, type PingTarget } from "./health.ts";
 import { KeyPool, type KeyStatus } from "./key-pool.ts";
 import { OpenAICompatibleClient } from "./openai-compatible.ts";
 import type { ProviderCall, ProviderClient } from "./provider.ts";
@@ -38,6 +38,14 @@ export interface ProviderStatusView {
   keys: { available: number; total: number; detail: KeyStatus[] };
 }
 
+export interface ProbeResult {
+  ok: boolean;
+  latency_ms: number;
+  /** how many models the provider listed */
+  models?: number;
+  error?: string;
+}
+
 export interface ModelListing {
   id: string;
   owned_by: string;
@@ -55,6 +63,8 @@ export interface ProviderSetup {
   models(): ModelListing[];
   /** records the tokens and cost a deflected answer saved (PipelineObserver.answered) */
   recordSaved(answer: Answer, ctx: RequestContext): void;
+  /** one connectivity check now (the provider's model list); undefined for an unknown provider */
+  probe(name: string): Promise<ProbeResult | undefined>;
   /** starts background health pings (when configured) */
   start(): void;
   close(): Promise<void>;
@@ -223,6 +233,21 @@ export function buildProviderChain(config: Config, opts: BuildChainOptions = {})
         saved: true,
         request_id: ctx.id,
       });
+    },
+    async probe(name) {
+      if (!byName.has(name)) return undefined;
+      const target = pingTargets.find((t) => t.provider === name);
+      if (!target) return { ok: false, latency_ms: 0, error: "this provider has no model-list endpoint to check" };
+      const started = performance.now();
+      try {
+        const models = await pingProvider(target);
+        health.success(name, performance.now() - started, true);
+        health.pinged(name, models);
+        return { ok: true, latency_ms: Math.round(performance.now() - started), models: models.length };
+      } catch (err) {
+        health.failure(name, (err as Error).message, true);
+        return { ok: false, latency_ms: Math.round(performance.now() - started), error: (err as Error).message };
+      }
     },
     start() {
       const interval = config.provider_health_check_interval_secs;

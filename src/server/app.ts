@@ -13,6 +13,8 @@ import { healthRoutes } from "./routes/health.ts";
 import { modelsRoutes } from "./routes/models.ts";
 import { responsesRoutes } from "./routes/responses.ts";
 import { rootRoutes } from "./routes/root.ts";
+import { dashboardRoutes } from "./routes/dashboard.ts";
+import { recordRefusal } from "../telemetry/recent-requests.ts";
 import type { GatewayServices } from "./services.ts";
 
 export function createApp(services: GatewayServices) {
@@ -23,6 +25,7 @@ export function createApp(services: GatewayServices) {
       const refused = checkAccess(request, services.config, guard);
       if (!refused) return;
       logger.info("request refused", { method: request.method, path: new URL(request.url).pathname, status: refused.error.status, error: refused.error.message });
+      recordRefusal(services.runtime.recent, request, refused.error);
       return errorResponse(refused.format, refused.error);
     })
     .onError(({ code, error, request }) => {
@@ -37,6 +40,7 @@ export function createApp(services: GatewayServices) {
     .use(healthRoutes(services))
     .use(modelsRoutes(services))
     .use(adminRoutes(services))
+    .use(dashboardRoutes(services))
     .use(chatRoutes(services))
     .use(anthropicRoutes(services))
     .use(geminiRoutes(services))

@@ -29,6 +29,8 @@ export interface ServiceOverrides {
   embedder?: Embedder;
   /** where log lines go (default stderr) */
   logSink?: LogSink;
+  /** the isartor.toml the configuration was loaded from (the dashboard's config editor writes it) */
+  configFile?: string;
   /** L2: e.g. the embedded pool's worker script (tests pass a slow or crashing one) */
   slm?: SlmOverrides;
 }
@@ -39,6 +41,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     ...(overrides.provider !== undefined ? { client: overrides.provider } : {}),
     wrapClient: (_name, client) => withAimd(client, config.aimd, (name, limiter) => runtime.limiters.push({ provider: name, limiter })),
   });
+  providers.usage.onRecord((rec) => runtime.recent.attachUsage(rec));
   const layers: Layer[] = [];
   let embedder: Embedder | undefined;
   // L0.5 runs before the caches (its route enters their keys) and shares the L1b embedder
@@ -82,6 +85,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     pipeline: new Pipeline(layers, { answered: (answer, ctx) => providers.recordSaved(answer, ctx) }),
     version: VERSION,
     startedAt: Date.now(),
+    ...(overrides.configFile ? { configFile: overrides.configFile } : {}),
     providerName: providers.names[0],
     providers,
     runtime,

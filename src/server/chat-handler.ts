@@ -80,6 +80,12 @@ export async function handleChat(services: GatewayServices, format: WireFormat, 
       duration_ms: Math.round(performance.now() - started),
       ...(log.error ? { error: log.error } : {}),
     });
+    // the dashboard's request log and per-layer counts (redacted, bounded)
+    rt.recent.record({
+      id: requestId, method: request.method, path: new URL(request.url).pathname, format: format.name, status: log.status,
+      key_id: log.principal?.id, tenant: log.principal?.tenant, layer: log.layer, provider: log.provider, stream: log.stream,
+      duration_ms: Math.round(performance.now() - started), ...(log.error ? { error: log.error } : {}),
+    });
   };
   try {
     // L0 before a byte of the body is read: who is calling, and may they.

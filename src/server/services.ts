@@ -10,6 +10,8 @@ export interface GatewayServices {
   pipeline: Pipeline;
   version: string;
   startedAt: number;
+  /** the isartor.toml the configuration came from, when there was one */
+  configFile?: string;
   /** name of the configured L3 provider, or undefined when none is configured */
   providerName?: string;
   /** L3 providers: chain, model router (aliases), health, usage, quotas */

@@ -9,6 +9,8 @@ import { discoverRoutes, isErrorShape } from "./routes.ts";
 const KEY = "route-gateway-key-0123456789";
 const ADMIN = "route-admin-key-0123456789";
 const PUBLIC = new Set(["/health", "/healthz", "/readyz"]);
+// the dashboard's static page and assets hold no data (what they show comes from /api/admin/*)
+const DASHBOARD_ASSETS = new Set(["/dashboard", "/dashboard/app.js", "/dashboard/app.css"]);
 
 let upstream: MockUpstream;
 let gateway: RunningGateway;
@@ -31,7 +33,7 @@ test("the app has admin, chat and health routes to check", () => {
   expect(routes.filter((r) => r.chat).length).toBeGreaterThanOrEqual(4);
 });
 
-for (const route of routes.filter((r) => !PUBLIC.has(r.path))) {
+for (const route of routes.filter((r) => !PUBLIC.has(r.path) && !DASHBOARD_ASSETS.has(r.path))) {
   const admin = route.path.startsWith("/api/admin");
   const wrongKeys: Record<string, string>[] = [
     {},
@@ -57,4 +59,15 @@ for (const route of routes.filter((r) => !PUBLIC.has(r.path))) {
 
 test("health probes stay open for orchestrators", async () => {
   for (const path of PUBLIC) expect((await fetch(`${gateway.url}${path}`)).status).toBeLessThan(500);
+});
+
+test("the dashboard's page and assets load without a key and carry no key", async () => {
+  expect(routes.filter((r) => DASHBOARD_ASSETS.has(r.path)).length).toBe(DASHBOARD_ASSETS.size);
+  for (const path of [...DASHBOARD_ASSETS].map((p) => (p === "/dashboard" ? "/dashboard/" : p))) {
+    const res = await fetch(`${gateway.url}${path}`);
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(body).not.toContain(KEY);
+    expect(body).not.toContain(ADMIN);
+  }
 });
