@@ -1,8 +1,10 @@
 // The effective configuration for /api/admin/config with every secret masked: schema fields marked
-// secret, each gateway key's `key`, and anything the redactor recognises.
+// secret, each gateway key's `key`, every value that IS a configured secret (whatever its length or
+// the field it sits in, e.g. provider `headers`), and anything the redactor recognises.
 import { SCHEMA } from "../config/schema.ts";
+import { maskConfiguredSecrets } from "../config/describe.ts";
 import type { Config } from "../config/types.ts";
-import { REDACTED, type Redactor } from "../telemetry/redact.ts";
+import { configuredSecrets, REDACTED, type Redactor } from "../telemetry/redact.ts";
 
 export function redactedConfig(config: Config, redactor: Redactor): unknown {
   const copy = structuredClone(config) as unknown as Record<string, unknown>;
@@ -16,5 +18,5 @@ export function redactedConfig(config: Config, redactor: Redactor): unknown {
     if (typeof value === "string") parent[leaf] = value ? REDACTED : "";
   }
   copy.gateway_keys = config.gateway_keys.map((k) => ({ ...k, key: REDACTED }));
-  return redactor.value(copy);
+  return redactor.value(maskConfiguredSecrets(copy, new Set(configuredSecrets(config))));
 }

@@ -39,7 +39,9 @@ export async function providers(argv: string[]): Promise<number> {
   let rows: Row[];
   let source: string;
   try {
-    const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(3000) });
+    // /health shows last_error only to the admin key
+    const headers: Record<string, string> = config.admin_api_key ? { authorization: `Bearer ${config.admin_api_key}` } : {};
+    const res = await fetch(`${url}/health`, { headers, signal: AbortSignal.timeout(3000) });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     rows = ((await res.json()) as { providers?: Row[] }).providers ?? [];
     source = `live from ${url}`;

@@ -4,6 +4,7 @@ import type { Config } from "../config/types.ts";
 import { GatewayError } from "../pipeline/errors.ts";
 import type { ChatRequest, ChatStream, StreamChunk } from "../pipeline/types.ts";
 import { readJsonBody } from "../server/body.ts";
+import { withoutClaimedNamespace } from "../formats/ide-namespace.ts";
 import { withDeadline } from "./deadline.ts";
 import { estimateInputTokens } from "./estimate-input.ts";
 import { assertJsonDepth } from "./json-depth.ts";
@@ -37,7 +38,7 @@ export class GatewayGuard {
     return principal;
   }
 
-  /** Reads the JSON body within the size, time and depth limits. */
+  /** Reads the JSON body within the size, time and depth limits; fields only the gateway may set are dropped. */
   async readBody(request: Request): Promise<unknown> {
     const body = await withDeadline(
       readJsonBody(request, this.config.max_body_bytes),
@@ -45,7 +46,7 @@ export class GatewayGuard {
       () => new GatewayError(408, "timeout", `request body was not received within ${this.config.body_read_timeout_secs}s (body_read_timeout_secs)`),
     );
     assertJsonDepth(body, this.config.max_json_depth);
-    return body;
+    return withoutClaimedNamespace(body);
   }
 
   /** Reserves the request's estimated input tokens against its key's token budget. */

@@ -74,12 +74,13 @@ export class AnthropicClient implements ProviderClient {
       body: toAnthropicBody(call.request, call.model, stream),
       signal: call.signal,
       timeoutMs: this.opts.timeoutMs,
+      limits: call.upstream,
     });
   }
 
   async complete(call: ProviderCall) {
     const up = await this.post(call, false);
-    return fromAnthropicResponse(await readJson(this.name, up.response), estimateTokens);
+    return fromAnthropicResponse(await readJson(this.name, up.response, "anthropic"), estimateTokens);
   }
 
   async stream(call: ProviderCall): Promise<ChatStream> {

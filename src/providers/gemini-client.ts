@@ -23,12 +23,12 @@ export class GeminiClient implements ProviderClient {
     const headers: Record<string, string> = { ...this.opts.headers };
     const apiKey = call.apiKey ?? this.opts.apiKey;
     if (apiKey) headers["x-goog-api-key"] = apiKey;
-    return postUpstream({ provider: this.name, url, headers, body: toGeminiBody(call.request), signal: call.signal, timeoutMs: this.opts.timeoutMs });
+    return postUpstream({ provider: this.name, url, headers, body: toGeminiBody(call.request), signal: call.signal, timeoutMs: this.opts.timeoutMs, limits: call.upstream });
   }
 
   async complete(call: ProviderCall) {
     const up = await this.post(call, false);
-    const res = fromGeminiResponse(await readJson(this.name, up.response), estimateTokens);
+    const res = fromGeminiResponse(await readJson(this.name, up.response, "gemini"), estimateTokens);
     return { ...res, model: res.model || call.model };
   }
 

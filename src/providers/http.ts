@@ -1,6 +1,9 @@
 // HTTP plumbing shared by provider clients: timeouts, upstream error mapping, SSE reading.
 import { EventSourceParserStream, type EventSourceMessage } from "eventsource-parser/stream";
 import { GatewayError, kindForStatus } from "../pipeline/errors.ts";
+import { limitBody } from "./limited-body.ts";
+import { assertReplyShape, type ReplyProtocol } from "./reply-shape.ts";
+import { upstreamGate } from "./upstream-gate.ts";
 
 export interface UpstreamFetch {
   provider: string;
@@ -8,8 +11,19 @@ export interface UpstreamFetch {
   headers: Record<string, string>;
   body: unknown;
   signal: AbortSignal;
-  /** ms to wait for the response headers */
+  /** ms to wait for the response headers, counted from when the request goes out (not while it queues) */
   timeoutMs: number;
+  limits?: UpstreamCallOptions;
+}
+
+/** What the chain sets on every upstream call (ProviderCall.upstream). */
+export interface UpstreamCallOptions {
+  /** largest response body read (max_upstream_response_bytes); unlimited when absent */
+  maxResponseBytes?: number;
+  /** called when the request starts waiting for an upstream slot: that wait is not upstream time */
+  onQueued?: () => void;
+  /** called when the request leaves the gate for the network: upstream time starts here */
+  onSent?: () => void;
 }
 
 export interface UpstreamResponse {
@@ -18,8 +32,29 @@ export interface UpstreamResponse {
   abort: () => void;
 }
 
-/** POSTs JSON upstream; resolves once headers arrived with a 2xx, otherwise throws a GatewayError. */
+/**
+ * POSTs JSON upstream; resolves once headers arrived with a 2xx, otherwise throws a GatewayError. The
+ * request first waits for a slot of the upstream gate; the slot is held until the body is consumed.
+ */
 export async function postUpstream(req: UpstreamFetch): Promise<UpstreamResponse> {
+  let release: () => void;
+  req.limits?.onQueued?.();
+  try {
+    release = await upstreamGate.acquire(req.signal);
+  } catch (err) {
+    // the request's own deadline (a GatewayError) or the caller going away ended the wait
+    throw err instanceof GatewayError ? err : new GatewayError(499, "upstream", "client closed the request");
+  }
+  req.limits?.onSent?.();
+  try {
+    return await sendUpstream(req, release);
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+async function sendUpstream(req: UpstreamFetch, release: () => void): Promise<UpstreamResponse> {
   const controller = new AbortController();
   const onAbort = () => controller.abort(req.signal.reason);
   if (req.signal.aborted) onAbort();
@@ -44,6 +79,12 @@ export async function postUpstream(req: UpstreamFetch): Promise<UpstreamResponse
     throw new GatewayError(502, "upstream", `cannot reach upstream ${req.provider}: ${(err as Error).message}`);
   } finally {
     clearTimeout(timer);
+  }
+  try {
+    response = limitBody(response, req.provider, req.limits?.maxResponseBytes ?? Number.POSITIVE_INFINITY, release);
+  } catch (err) {
+    req.signal.removeEventListener("abort", onAbort);
+    throw err;
   }
   if (!response.ok) {
     req.signal.removeEventListener("abort", onAbort);
@@ -70,20 +111,42 @@ export async function upstreamError(provider: string, response: Response): Promi
   } catch {
     // not JSON: keep the text
   }
-  const retryAfter = Number(response.headers.get("retry-after"));
+  const retryAfter = retryAfterSecs(response.headers.get("retry-after"));
   return new GatewayError(response.status, kindForStatus(response.status), `upstream ${provider} returned ${response.status}: ${message}`, {
     upstreamBody: body,
-    ...(Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterSecs: retryAfter } : {}),
+    ...(retryAfter !== undefined ? { retryAfterSecs: retryAfter } : {}),
   });
 }
 
-export async function readJson(provider: string, response: Response): Promise<unknown> {
-  const text = await response.text();
+/** Retry-After as seconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterSecs(header: string | null, now = Date.now()): number | undefined {
+  if (header === null || header.trim() === "") return undefined;
+  const secs = Number(header);
+  if (Number.isFinite(secs)) return secs >= 0 ? secs : undefined;
+  const at = Date.parse(header);
+  return Number.isFinite(at) ? Math.max(0, Math.ceil((at - now) / 1000)) : undefined;
+}
+
+/**
+ * The whole body as JSON. A connection that breaks mid-body is a 502 upstream error (retried like
+ * any); with `protocol`, a JSON body of the wrong shape is one too (see reply-shape.ts).
+ */
+export async function readJson(provider: string, response: Response, protocol?: ReplyProtocol): Promise<unknown> {
+  let text: string;
   try {
-    return JSON.parse(text);
+    text = await response.text();
+  } catch (err) {
+    if (err instanceof GatewayError) throw err;
+    throw new GatewayError(502, "upstream", `upstream ${provider} connection broke mid-response: ${(err as Error)?.message ?? err}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
   } catch {
     throw new GatewayError(502, "upstream", `upstream ${provider} sent a response that is not JSON`);
   }
+  if (protocol) assertReplyShape(provider, protocol, json);
+  return json;
 }
 
 /**

@@ -15,13 +15,27 @@ const KNOWN_SHAPES: RegExp[] = [
 ];
 
 export interface RedactorOptions {
-  /** exact secret values (configured keys); shorter than 6 chars are ignored as too likely to collide */
+  /**
+   * exact secret values (configured keys, provider header values). Each is a secret because it was
+   * configured as one, whatever its length; short ones (under SHORT_SECRET chars) are matched only as
+   * a whole token, so a 3-letter key does not shred every word that happens to contain it.
+   */
   secrets?: string[];
   /** extra regular expressions (log_redact_patterns) */
   patterns?: string[];
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+const SHORT_SECRET = 12;
+/** a token boundary: not next to characters that keys are made of */
+const wholeToken = (s: string) => `(?<![A-Za-z0-9_-])${escape(s)}(?![A-Za-z0-9_-])`;
+
+function literalRule(secrets: string[]): RegExp | undefined {
+  const unique = [...new Set(secrets.filter(Boolean))].sort((a, b) => b.length - a.length);
+  if (!unique.length) return undefined;
+  return new RegExp(unique.map((s) => (s.length < SHORT_SECRET ? wholeToken(s) : escape(s))).join("|"), "g");
+}
 
 export class Redactor {
   /** configured secrets and known key shapes */
@@ -32,8 +46,8 @@ export class Redactor {
   private readonly custom: RegExp[];
 
   constructor(opts: RedactorOptions = {}) {
-    const literal = (opts.secrets ?? []).filter((s) => s.length >= 6).sort((a, b) => b.length - a.length);
-    this.builtin = [...(literal.length ? [new RegExp(literal.map(escape).join("|"), "g")] : []), ...KNOWN_SHAPES];
+    const literal = literalRule(opts.secrets ?? []);
+    this.builtin = [...(literal ? [literal] : []), ...KNOWN_SHAPES];
     this.anyBuiltin = new RegExp(this.builtin.map((r) => `(?:${r.source})`).join("|"), "i");
     this.custom = (opts.patterns ?? []).map((p) => new RegExp(p, "g"));
   }
@@ -59,21 +73,30 @@ export class Redactor {
   }
 }
 
-export function redactorFromConfig(config: {
+export interface SecretsConfig {
   gateway_api_key: string;
   admin_api_key: string;
   external_llm_api_key: string;
   gateway_keys: { key: string }[];
-  providers: { api_key?: string; api_keys?: string[]; api_key_env?: string }[];
+  providers: { api_key?: string; api_keys?: string[]; api_key_env?: string; headers?: Record<string, string> }[];
   log_redact_patterns: string[];
-}): Redactor {
-  const providerKeys = config.providers.flatMap((p) => [
+}
+
+/**
+ * Every value the configuration holds as a secret: gateway/admin/provider keys (inline, pools,
+ * api_key_env) and every provider `headers` value (X-Portkey-Api-Key, custom auth headers, …).
+ */
+export function configuredSecrets(config: SecretsConfig, env: Record<string, string | undefined> = process.env): string[] {
+  const providerSecrets = config.providers.flatMap((p) => [
     p.api_key ?? "",
     ...(p.api_keys ?? []),
-    p.api_key_env ? (process.env[p.api_key_env] ?? "") : "",
+    p.api_key_env ? (env[p.api_key_env] ?? "") : "",
+    ...Object.values(p.headers ?? {}).map(String),
   ]);
-  return new Redactor({
-    secrets: [config.gateway_api_key, config.admin_api_key, config.external_llm_api_key, ...config.gateway_keys.map((k) => k.key), ...providerKeys].filter(Boolean),
-    patterns: config.log_redact_patterns,
-  });
+  const all = [config.gateway_api_key, config.admin_api_key, config.external_llm_api_key, ...config.gateway_keys.map((k) => k.key), ...providerSecrets];
+  return [...new Set(all.filter(Boolean))];
+}
+
+export function redactorFromConfig(config: SecretsConfig): Redactor {
+  return new Redactor({ secrets: configuredSecrets(config), patterns: config.log_redact_patterns });
 }

@@ -17,7 +17,11 @@ export type Fault =
   /** stream: sends `afterChunks` content chunks, then drops the connection; non-stream: half a JSON body */
   | { kind: "cut"; afterChunks: number; text?: string }
   /** headers at once, the first byte of the body only after `delayMs` */
-  | { kind: "slow_first_byte"; delayMs: number; text?: string };
+  | { kind: "slow_first_byte"; delayMs: number; text?: string }
+  /** 200 with exactly this JSON body (a reply of the wrong shape) */
+  | { kind: "json"; body: unknown }
+  /** a complete answer of about `bytes` bytes: non-stream one JSON body (Content-Length unless `chunked`), stream that many bytes of chunks */
+  | { kind: "big"; bytes: number; chunked?: boolean };
 
 export interface SeenRequest {
   body: any;
@@ -35,6 +39,9 @@ export interface FaultUpstream {
   otherwise: Fault;
   models: string[];
   modelListRequests: number;
+  /** chat requests being answered now, and the most there ever were at once */
+  inFlight: number;
+  maxInFlight: number;
   stop(): Promise<void>;
 }
 
@@ -76,6 +83,8 @@ export async function startFaultUpstream(name: string, defaultText = `answer fro
     otherwise: { kind: "ok" },
     models: [`${name}-model-1`, `${name}-model-2`],
     modelListRequests: 0,
+    inFlight: 0,
+    maxInFlight: 0,
     stop: async () => {
       for (const t of timers) clearTimeout(t);
       server.closeAllConnections();
@@ -91,18 +100,54 @@ export async function startFaultUpstream(name: string, defaultText = `answer fro
       res.end(JSON.stringify({ object: "list", data: up.models.map((id) => ({ id, object: "model", owned_by: name })) }));
       return;
     }
-    if (req.method !== "POST" || path !== "/v1/chat/completions") {
+    // Anthropic's Messages endpoint shares the script (for "json" faults and plain answers)
+    const anthropic = path === "/v1/messages";
+    if (req.method !== "POST" || (path !== "/v1/chat/completions" && !anthropic)) {
       res.writeHead(404).end();
       return;
     }
     const body = JSON.parse(await readBody(req));
     up.requests.push({ body, headers: req.headers });
+    up.inFlight++;
+    up.maxInFlight = Math.max(up.maxInFlight, up.inFlight);
+    res.once("close", () => up.inFlight--);
     const fault = up.script.shift() ?? up.otherwise;
     const id = `chatcmpl-${name}-${++served}`;
     const model = String(body.model);
     const text = ("text" in fault && fault.text) || defaultText;
 
     switch (fault.kind) {
+      case "json":
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify(fault.body));
+        return;
+      case "big": {
+        if (body.stream) {
+          res.writeHead(200, { "content-type": "text/event-stream" });
+          res.write(chunk(id, model, { role: "assistant", content: "" }));
+          const piece = chunk(id, model, { content: "x".repeat(16 * 1024) });
+          let sent = 0;
+          const pump = () => {
+            while (sent < fault.bytes && !res.destroyed) {
+              sent += piece.length;
+              if (!res.write(piece)) return void res.once("drain", pump);
+            }
+            if (!res.destroyed) {
+              res.write(chunk(id, model, {}, "stop"));
+              res.end("data: [DONE]\n\n");
+            }
+          };
+          pump();
+          return;
+        }
+        const full = JSON.stringify(completion(id, model, "y".repeat(fault.bytes)));
+        res.writeHead(200, { "content-type": "application/json", ...(fault.chunked ? {} : { "content-length": String(Buffer.byteLength(full)) }) });
+        if (fault.chunked) {
+          for (let i = 0; i < full.length; i += 64 * 1024) res.write(full.slice(i, i + 64 * 1024));
+          res.end();
+        } else res.end(full);
+        return;
+      }
       case "hang":
         return;
       case "reset":
@@ -144,6 +189,11 @@ export async function startFaultUpstream(name: string, defaultText = `answer fro
         later(fault.delayMs, () => (body.stream ? sendStream(res, id, model, text, body) : res.end(JSON.stringify(completion(id, model, text)))));
         return;
       case "ok":
+        if (anthropic) {
+          res.writeHead(200, { "content-type": "application/json" });
+          res.end(JSON.stringify({ id: `msg_${served}`, type: "message", role: "assistant", model, content: [{ type: "text", text }], stop_reason: "end_turn", usage: { input_tokens: 12, output_tokens: 5 } }));
+          return;
+        }
         if (!body.stream) {
           res.writeHead(200, { "content-type": "application/json" });
           res.end(JSON.stringify(completion(id, model, text)));

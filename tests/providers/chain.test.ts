@@ -57,7 +57,7 @@ describe("one dead provider out of three", () => {
     c = await startFaultUpstream("c");
     dead.otherwise = { kind: "reset" };
     gateway = await startTestGateway(
-      chainEnv([dead, b, c], { ISARTOR__CIRCUIT_BREAKER__FAILURE_THRESHOLD: "3", ISARTOR__CIRCUIT_BREAKER__COOLDOWN_SECS: "600" }),
+      chainEnv([dead, b, c], { ISARTOR__CIRCUIT_BREAKER__FAILURE_THRESHOLD: "3", ISARTOR__CIRCUIT_BREAKER__COOLDOWN_SECS: "600", ISARTOR__ADMIN_API_KEY: "chain-admin-key-0123" }),
     );
   });
   afterAll(async () => {
@@ -87,7 +87,8 @@ describe("one dead provider out of three", () => {
     expect(dead.requests.length).toBe(3);
     expect(c.requests.length).toBe(0);
 
-    const health = await (await fetch(`${gateway.url}/health`)).json();
+    // the failure's text is shown to the admin key only
+    const health = await (await fetch(`${gateway.url}/health`, { headers: { authorization: "Bearer chain-admin-key-0123" } })).json();
     const byName = Object.fromEntries(health.providers.map((p: { name: string }) => [p.name, p]));
     expect(byName.dead).toMatchObject({ status: "down", circuit: "open", errors: 3 });
     expect(byName.dead.last_error).toContain("cannot reach upstream dead");

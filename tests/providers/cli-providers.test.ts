@@ -11,12 +11,13 @@ import { ask, chainEnv, secretOf } from "./provider-env.ts";
 let a: FaultUpstream;
 let b: FaultUpstream;
 let gateway: RunningGateway;
+const ADMIN = "cli-providers-admin-key-0123";
 
 beforeAll(async () => {
   a = await startFaultUpstream("a");
   b = await startFaultUpstream("b");
   a.otherwise = { kind: "status", status: 503, message: "maintenance window" };
-  gateway = await startTestGateway(chainEnv([a, b], { ISARTOR__RETRY__MAX_RETRIES: "0" }));
+  gateway = await startTestGateway(chainEnv([a, b], { ISARTOR__RETRY__MAX_RETRIES: "0", ISARTOR__ADMIN_API_KEY: ADMIN }));
   await new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: "unused", maxRetries: 0 }).chat.completions.create(ask("warm up"));
 });
 afterAll(async () => {
@@ -25,8 +26,8 @@ afterAll(async () => {
   await b.stop();
 });
 
-test("isartor providers prints the live table from the running gateway", async () => {
-  const r = await runCli(["providers", "--url", gateway.url]);
+test("isartor providers prints the live table from the running gateway (the last error with the configured admin key)", async () => {
+  const r = await runCli(["providers", "--url", gateway.url], isolatedEnv({ ISARTOR__ADMIN_API_KEY: ADMIN }));
   expect(r.code).toBe(0);
   expect(r.stdout).toContain(`live from ${gateway.url}`);
   const lines = r.stdout.split("\n");
@@ -34,6 +35,9 @@ test("isartor providers prints the live table from the running gateway", async (
   expect(lines.find((l) => l.startsWith("a "))).toMatch(/^a\s+custom\s+degraded\s+-\s+1\/1\s+upstream a returned 503: maintenance window/);
   expect(lines.find((l) => l.startsWith("b "))).toMatch(/^b\s+custom\s+healthy\s+\d+ ms\s+1\/1\s+-$/);
   expect(r.stdout).not.toContain(secretOf("a"));
+  // without the admin key /health does not give out the upstream's words
+  const anonymous = await runCli(["providers", "--url", gateway.url]);
+  expect(anonymous.stdout.split("\n").find((l) => l.startsWith("a "))).toMatch(/^a\s+custom\s+degraded\s+-\s+1\/1\s+-$/);
 
   const json = await runCli(["providers", "--url", gateway.url, "--json"]);
   const rows = JSON.parse(json.stdout);

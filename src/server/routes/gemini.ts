@@ -7,7 +7,13 @@ import type { GatewayServices } from "../services.ts";
 /** /v1beta/models/{model}:{action}; the model may itself be URL-encoded. */
 function route(s: GatewayServices, request: Request): Promise<Response> | Response {
   const url = new URL(request.url);
-  const tail = decodeURIComponent(url.pathname.replace(/^\/v1beta\/models\//, ""));
+  const raw = url.pathname.replace(/^\/v1beta\/models\//, "");
+  let tail: string;
+  try {
+    tail = decodeURIComponent(raw);
+  } catch {
+    return errorResponse(geminiFormat, new GatewayError(400, "invalid_request", `the model path '${raw.slice(0, 200)}' is not valid percent-encoding`));
+  }
   const m = /^(.+):(generateContent|streamGenerateContent)$/.exec(tail);
   if (!m) {
     return errorResponse(geminiFormat, new GatewayError(404, "not_found", `unsupported Gemini method '${tail}'; use {model}:generateContent or {model}:streamGenerateContent`));
