@@ -9,12 +9,14 @@ import { progressBar } from "../inference/progress-bar.ts";
 import { writeManifest } from "../inference/model-manifest.ts";
 import { removeModel, verifyCommand } from "./models-manage.ts";
 import { CONFIG_FLAGS, configFromFlags } from "./common-flags.ts";
+import { isSlmRepoDir, listSlmModels, SLM_MODELS_HELP, slmModelsCommand } from "./models-slm.ts";
 
 export const MODELS_HELP = `isartor models pull [--model ID]      download the embedding model (default ${DEFAULT_EMBEDDING_MODEL}) into the model cache
 isartor models list                   show the models in the cache and whether each is complete
 isartor models import DIR [--model ID] copy a model directory (config.json, tokenizer files, onnx/model_quantized.onnx) into the cache
 isartor models verify [--model ID] [--json]  check every file against the SHA-256 checksums recorded at pull/import (exit 1 on a mismatch)
 isartor models rm --model ID          delete a model from the cache
+${SLM_MODELS_HELP}
   The cache is ISARTOR_HF_CACHE_DIR (hf_cache_dir) or ~/.cache/isartor/models; HF_ENDPOINT overrides the hub URL.`;
 
 function dirSize(dir: string): number {
@@ -38,6 +40,7 @@ export async function models(argv: string[]): Promise<number> {
   }
   const { config } = configFromFlags(values);
   const cacheDir = modelCacheDir(config.hf_cache_dir);
+  if (rest[0] === "slm") return slmModelsCommand(action, rest.slice(1), values.model, config, cacheDir);
   const modelId = values.model ?? DEFAULT_EMBEDDING_MODEL;
   if (!isValidModelId(modelId)) {
     console.error(`isartor: --model must be a hub id like ${DEFAULT_EMBEDDING_MODEL}, got '${modelId}'`);
@@ -73,6 +76,7 @@ export async function models(argv: string[]): Promise<number> {
     let shown = 0;
     for (const owner of owners) {
       for (const name of readdirSync(join(cacheDir, owner.name), { withFileTypes: true }).filter((e) => e.isDirectory())) {
+        if (isSlmRepoDir(owner.name, name.name)) continue;
         const dir = join(cacheDir, owner.name, name.name);
         const missing = missingModelFiles(dir);
         const status = missing.length ? `incomplete (missing ${missing.join(", ")})` : "complete";
@@ -81,6 +85,7 @@ export async function models(argv: string[]): Promise<number> {
       }
     }
     if (!shown) console.log(`  (none — run \`isartor models pull\`)`);
+    listSlmModels(cacheDir, config);
     return 0;
   }
 

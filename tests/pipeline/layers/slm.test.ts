@@ -74,7 +74,7 @@ describe.skipIf(!HAVE_GGUF)("L2 answering every label (stories260K)", () => {
     let text = "";
     for await (const c of stream) text += c.choices[0]?.delta?.content ?? "";
     expect(text.length).toBeGreaterThan(0);
-    for (const ide of [{ "x-cursor-client-version": "1.0" }, { "x-kiro-version": "1.0" }]) {
+    for (const ide of [{ "x-cursor-client-version": "1.0" }, { "x-kiro-version": "1.0" }] as Record<string, string>[]) {
       const res = await chat(gw.url, hello({ max_tokens: 4 }), ide);
       expect(res.headers.get("x-isartor-layer")).toBe("l2");
       expect(((await res.json()) as any).usage.completion_tokens).toBe(4);
