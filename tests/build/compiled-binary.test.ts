@@ -31,3 +31,24 @@ test("compiled binary boots and answers /health with 200", async () => {
     expect(await proc.exited).toBe(0);
   }
 });
+
+test("compiled binary serves the embedded dashboard without any file beside it", async () => {
+  const admin = "binary-admin-key-0123456789";
+  const { proc, url } = await spawnUp([], isolatedEnv({ ISARTOR__ADMIN_API_KEY: admin }), [binary]);
+  try {
+    for (const asset of ["app.js", "app.css"]) {
+      const res = await fetch(`${url}/dashboard/${asset}`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe(await Bun.file(join(ROOT, "src/admin/dashboard", asset)).text());
+    }
+    const page = await fetch(`${url}/dashboard/`);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    expect(await page.text()).toContain('<script src="/dashboard/app.js"></script>');
+    const overview = await fetch(`${url}/api/admin/overview`, { headers: { authorization: `Bearer ${admin}` } });
+    expect(overview.status).toBe(200);
+    expect(((await overview.json()) as { requests: { total: number } }).requests.total).toBe(0);
+  } finally {
+    proc.kill("SIGTERM");
+    expect(await proc.exited).toBe(0);
+  }
+});
