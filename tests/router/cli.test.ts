@@ -60,7 +60,21 @@ describe("isartor router train", () => {
     const other = await runCli(["router", "eval", "--data", data, "--heads", out, "--embedder", url, "--embedder-model", "another-model"]);
     expect(other.code).toBe(2);
     expect(other.stderr).toContain("was trained on encoder 'bow-test', but this run embeds with 'another-model'");
-  });
+  }, 60_000);
+
+  test("--embedder DIR trains on an in-process model directory, and the artifact names that model", async () => {
+    const fixture = join(import.meta.dir, "../fixtures/models/tiny-minilm");
+    const out = join(dir, "heads-fixture.json");
+    const r = await runCli(["router", "train", "--data", data, "--out", out, "--embedder", fixture, "--epochs", "20", "--offline"]);
+    expect(r.stderr).toContain("embedded 36 texts with tiny-minilm");
+    expect(r.code).toBe(0);
+    const artifact = parseArtifact(readFileSync(out, "utf8"));
+    expect(artifact.encoder).toBe("tiny-minilm");
+    expect(artifact.dim).toBe(JSON.parse(readFileSync(join(fixture, "config.json"), "utf8")).hidden_size);
+    const missingDir = await runCli(["router", "train", "--data", data, "--embedder", join(dir, "no-such-model")]);
+    expect(missingDir.code).toBe(2);
+    expect(missingDir.stderr).toContain("is neither an http(s) URL nor a model directory");
+  }, 120_000);
 
   test("bad input is refused with the file, line and reason", async () => {
     const bad = join(dir, "bad.jsonl");
@@ -74,5 +88,5 @@ describe("isartor router train", () => {
     const unreachable = await runCli(["router", "train", "--data", data, "--embedder", "http://127.0.0.1:9"], isolatedEnv());
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toContain("embedding sidecar unreachable");
-  });
+  }, 60_000);
 });
