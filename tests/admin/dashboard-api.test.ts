@@ -119,6 +119,22 @@ describe("live numbers", () => {
     for (const secret of [ADMIN, GATEWAY, PROVIDER]) expect(text).not.toContain(secret);
   });
 
+  test("a streamed L3 answer is logged with stream set and its tokens, once the stream has ended", async () => {
+    const res = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${GATEWAY}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "gpt-4o-mini", stream: true, messages: [{ role: "user", content: "stream it please" }] }),
+    });
+    const id = res.headers.get("x-request-id");
+    await res.text();
+    let entry: any;
+    for (let i = 0; i < 100 && !entry?.tokens_out; i++) {
+      entry = (await adminJson("GET", "/api/admin/requests")).body.requests.find((r: any) => r.id === id);
+      if (!entry?.tokens_out) await Bun.sleep(20);
+    }
+    expect(entry).toMatchObject({ layer: "l3", stream: true, provider: "openai", model: "gpt-4o-mini", tokens_out: 7 });
+  });
+
   test("a refused chat request appears as L0 in the request log", async () => {
     await fetch(`${gateway.url}/v1/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${PROVIDER}` }, body: "{}" });
     const { body } = await adminJson("GET", "/api/admin/requests?limit=5");
