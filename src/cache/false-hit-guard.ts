@@ -67,7 +67,8 @@ export function verifyAnalyses(a: Analysis, b: Analysis): GuardVerdict {
   // a name swapped for another (France / Germany); a name only one side mentions is extra detail
   if (missingFrom(a.entities, b).length && missingFrom(b.entities, a).length) return { accept: false, reason: "entities" };
   const { onlyA, onlyB } = differingWords(a, b);
-  const clash = antonymClash(onlyA, onlyB);
+  // against every word of the other side, stop words included: "good" / "bad" (good is filler elsewhere)
+  const clash = antonymClash(onlyA, [...b.all].filter((w) => !a.all.has(w))) ?? antonymClash(onlyB, [...a.all].filter((w) => !b.all.has(w)));
   if (clash) return { accept: false, reason: "antonym", detail: clash.join("/") };
   // In a short question, identical wording with one content word swapped is the signature of a near
   // miss ("reset my password" / "reset my username"); paraphrases rewrite more or swap a synonym.

@@ -1,10 +1,10 @@
 // L1b: answers a question asked before in other words, within the same scope (same tenant, model,
 // system prompt, history, tools and parameters; only the last user message may differ). Embedding
 // trouble (model loading, queue full, timeout, worker crash) skips the layer for that request.
-import { verifySemanticMatch, type GuardReason } from "../../cache/false-hit-guard.ts";
-import { ambiguousRival, DEFAULT_AMBIGUITY_MARGIN } from "../../cache/guard/neighbour-check.ts";
+import { chooseMatch, type Rejection } from "../../cache/guard/choose-match.ts";
+import { DEFAULT_AMBIGUITY_MARGIN } from "../../cache/guard/neighbour-check.ts";
 import { semanticScope } from "../../cache/keys.ts";
-import type { VectorMatch, VectorStore } from "../../cache/vector-store.ts";
+import type { VectorStore } from "../../cache/vector-store.ts";
 import { EmbedUnavailableError, type Embedder, type EmbedSkipReason } from "../../inference/embedder.ts";
 import type { Answer, Layer, RequestContext } from "../context.ts";
 import type { ChatResponse } from "../types.ts";
@@ -24,8 +24,6 @@ export interface SemanticCacheOptions {
    */
   ambiguityMargin?: number;
 }
-
-type Rejection = GuardReason | "ambiguous";
 
 /**
  * What the guard decided for one request, also sent as `x-isartor-semantic-guard`
@@ -89,23 +87,17 @@ export class SemanticCacheLayer implements Layer {
     const margin = this.opts.guard ? (this.opts.ambiguityMargin ?? DEFAULT_AMBIGUITY_MARGIN) : 0;
     // neighbours a little below the threshold still count as rivals for the cross-check
     const neighbours = await this.store.search(target.scope, target.vector, { minScore: Math.max(0, this.opts.threshold - margin), limit: this.opts.candidates ?? 4 });
-    let refused: SemanticGuardOutcome | undefined;
-    for (const match of neighbours) {
-      if (match.score < this.opts.threshold) break;
-      if (this.opts.guard) {
-        const refusal = this.refusal(target.question, match, neighbours, margin);
-        if (refusal) {
-          this.counters.guardRejected[refusal.reason!]++;
-          refused ??= refusal;
-          continue;
-        }
-      }
+    const choice = chooseMatch(target.question, neighbours, { threshold: this.opts.threshold, guard: this.opts.guard, margin });
+    for (const r of choice.refused) this.counters.guardRejected[r.reason]++;
+    const firstRefusal = choice.refused[0];
+    if (choice.accepted) {
+      const match = choice.accepted;
       this.counters.hits++;
       ctx.responseHeaders["x-isartor-similarity"] = match.score.toFixed(4);
       if (this.opts.guard) this.record(ctx, { verdict: "accepted", score: match.score });
       return { kind: "response", layer: this.name, response: localAnswer(ctx, match.entry.response) };
     }
-    if (refused) this.record(ctx, refused);
+    if (firstRefusal) this.record(ctx, { verdict: "refused", reason: firstRefusal.reason, score: firstRefusal.match.score, ...(firstRefusal.detail ? { detail: firstRefusal.detail } : {}) });
     this.counters.misses++;
     return undefined;
   }
@@ -113,14 +105,6 @@ export class SemanticCacheLayer implements Layer {
   /** the guard's verdict for this request, when a candidate reached the threshold (for traces) */
   guardOutcome(ctx: RequestContext): SemanticGuardOutcome | undefined {
     return this.outcomes.get(ctx);
-  }
-
-  private refusal(question: string, match: VectorMatch, neighbours: VectorMatch[], margin: number): SemanticGuardOutcome | undefined {
-    const verdict = verifySemanticMatch(question, match.entry.question);
-    if (!verdict.accept) return { verdict: "refused", reason: verdict.reason, score: match.score, ...(verdict.detail ? { detail: verdict.detail } : {}) };
-    const rival = ambiguousRival(match, neighbours, margin, (other) => verifySemanticMatch(question, other.entry.question).accept);
-    if (rival) return { verdict: "refused", reason: "ambiguous", score: match.score, detail: rival.score.toFixed(4) };
-    return undefined;
   }
 
   private record(ctx: RequestContext, outcome: SemanticGuardOutcome) {
