@@ -64,7 +64,9 @@ export class MemoryVectorStore implements VectorStore {
     return matches;
   }
 
-  async add(scope: string, vector: Float32Array, entry: SemanticEntry): Promise<void> {
+  /** opts.ttlMs: this entry's remaining lifetime (an entry loaded from a shared store keeps its own expiry) */
+  async add(scope: string, vector: Float32Array, entry: SemanticEntry, opts: { ttlMs?: number } = {}): Promise<void> {
+    const ttl = opts.ttlMs !== undefined ? { ttl: Math.max(1, Math.ceil(opts.ttlMs)) } : undefined;
     if (this.dims === 0) this.dims = vector.length;
     if (vector.length !== this.dims) throw new Error(`vector has ${vector.length} dimensions, the store holds ${this.dims}`);
     const key = `${scope}\u0000${entry.question}`;
@@ -73,14 +75,14 @@ export class MemoryVectorStore implements VectorStore {
       const part = this.partitions.get(scope)!;
       part.rows.set(vector, existing.row * this.dims);
       part.index?.set(existing.row, vector);
-      this.lru.set(key, { ...existing, entry });
+      this.lru.set(key, { ...existing, entry }, ttl);
       return;
     }
     // Enter the key first: a capacity eviction inside set() swap-removes rows (and may drop this scope's
     // partition), which must happen before the new row is appended — appended first, it could be the
     // row swapped into the evicted slot before its key is in the LRU, leaving its entry with a stale row.
     const stored: Stored = { scope, row: -1, entry };
-    this.lru.set(key, stored);
+    this.lru.set(key, stored, ttl);
     let part = this.partitions.get(scope);
     if (!part) this.partitions.set(scope, (part = { rows: new Float32Array(INITIAL_ROWS * this.dims), keys: [] }));
     const row = part.keys.length;

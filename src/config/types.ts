@@ -55,6 +55,15 @@ export interface Config {
   cache_mode: "exact" | "semantic" | "both";
   cache_backend: "memory" | "redis";
   redis_url: string;
+  redis: {
+    key_prefix: string;
+    sentinels: string[];
+    sentinel_name: string;
+    cluster_nodes: string[];
+    command_timeout_ms: number;
+    connect_timeout_ms: number;
+    vector_search: "auto" | "replica";
+  };
   cache_ttl_secs: number;
   cache_max_capacity: number;
   similarity_threshold: number;

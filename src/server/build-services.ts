@@ -1,10 +1,9 @@
 // Composes the pipeline from the configuration.
-import { MemoryExactStore } from "../cache/memory-exact.ts";
+import { createCacheStores } from "../cache/create-stores.ts";
 import type { Config } from "../config/types.ts";
 import type { Layer } from "../pipeline/context.ts";
 import { ExactCacheLayer } from "../pipeline/layers/exact-cache.ts";
 import { SemanticCacheLayer } from "../pipeline/layers/semantic-cache.ts";
-import { MemoryVectorStore } from "../cache/memory-vector.ts";
 import { createEmbedder } from "../inference/create-embedder.ts";
 import type { Embedder } from "../inference/embedder.ts";
 import { ContextOptimizerLayer, optimizerOptions } from "../pipeline/layers/context-optimizer.ts";
@@ -55,14 +54,15 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     layers.push(router);
     if (config.embedding.preload) void embedder.start();
   }
+  const cacheStores = createCacheStores(config, runtime.logger);
   if (config.cache_mode === "exact" || config.cache_mode === "both") {
-    const exactStore = new MemoryExactStore({ capacity: config.cache_max_capacity, ttlSecs: config.cache_ttl_secs });
+    const exactStore = cacheStores.exact();
     runtime.caches.push({ name: "exact", size: () => exactStore.size(), clear: () => exactStore.clear() });
     layers.push(new ExactCacheLayer(exactStore));
   }
   if (config.cache_mode === "semantic" || config.cache_mode === "both") {
     embedder ??= overrides.embedder ?? createEmbedder(config);
-    const vectorStore = new MemoryVectorStore({ capacity: config.cache_max_capacity, ttlSecs: config.cache_ttl_secs });
+    const vectorStore = cacheStores.vector();
     runtime.caches.push({ name: "semantic", size: () => vectorStore.size(), clear: () => vectorStore.clear() });
     layers.push(new SemanticCacheLayer(embedder, vectorStore, { threshold: config.similarity_threshold, guard: config.semantic_guard }));
     // requests never wait for the model: until it is ready L1b is skipped
@@ -104,7 +104,9 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
       };
     },
     inFlight: () => inFlight,
+    cacheStatus: () => cacheStores.status(),
     close: async () => {
+      await cacheStores.close();
       await providers.close();
       await embedder?.close();
       await l2.close();

@@ -4,6 +4,7 @@ import type { Pipeline } from "../pipeline/pipeline.ts";
 import type { ProviderSetup } from "../providers/client-factory.ts";
 import type { LayerName } from "../pipeline/types.ts";
 import type { GatewayRuntime } from "../guard/runtime.ts";
+import type { CacheBackendStatus } from "../cache/create-stores.ts";
 
 export interface GatewayServices {
   config: Config;
@@ -26,6 +27,8 @@ export interface GatewayServices {
   /** counts an in-flight request; call the returned function when it is finished */
   track(): () => void;
   inFlight(): number;
+  /** where cache entries live and, with Redis, the connection's state (for /health) */
+  cacheStatus(): CacheBackendStatus;
   /** release background resources (workers, connections) */
   close(): Promise<void>;
 }

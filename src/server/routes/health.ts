@@ -9,6 +9,7 @@ export const healthRoutes = (s: GatewayServices) =>
       uptime_secs: Math.round((Date.now() - s.startedAt) / 1000),
       layers: s.layersEnabled,
       cache_mode: s.config.cache_mode,
+      cache: s.cacheStatus(),
       provider: s.providerName ? { name: s.providerName, configured: true, model: s.config.external_llm_model } : { configured: false },
       // key ids and counts only: masked keys stay off this unauthenticated route
       providers: s.providers.status().map(({ keys, ...p }) => ({ ...p, keys: { available: keys.available, total: keys.total } })),
