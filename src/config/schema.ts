@@ -115,6 +115,7 @@ export const SCHEMA: Record<string, FieldSpec> = {
   "redis.vector_search": oneOf(["auto", "replica"], "auto", "L1b search: auto = Redis 8 vector sets when the server has them, else each replica's in-memory index; replica = always the in-memory index"),
   cache_ttl_secs: int(300, "seconds a cache entry lives (0 = no expiry)"),
   cache_max_capacity: int(10000, "most entries per cache", 1),
+  cache_max_bytes: int(128 * 1024 * 1024, "most bytes of answers (and vectors) each in-memory cache holds; the least recently used go first", 1024),
   similarity_threshold: num(0.85, "cosine similarity needed for a semantic hit", 0, 1),
 
   router_backend: oneOf(["embedded", "vllm"], "embedded", "where L2 classification runs"),
@@ -150,6 +151,9 @@ export const SCHEMA: Record<string, FieldSpec> = {
   "circuit_breaker.failure_threshold": int(5, "consecutive failures that take a provider out of the chain (0 = never)"),
   "circuit_breaker.cooldown_secs": int(30, "how long a tripped provider stays out before a trial call", 1),
   key_cooldown_secs: int(60, "how long a pool key rests after 401/403 (or 429 without Retry-After)", 0),
+  max_retry_after_secs: int(300, "longest upstream Retry-After honoured: caps key cooldowns and the Retry-After forwarded to clients", 1),
+  max_upstream_response_bytes: int(16 * 1024 * 1024, "largest upstream answer accepted (a stream counts all its bytes); larger ones fail with 502 and are never cached", 1024),
+  upstream_max_connections: int(256, "upstream HTTP requests in flight at once (process-wide); more wait locally, and that wait never counts toward the upstream timeout. Above 256 also start the process with BUN_CONFIG_MAX_HTTP_REQUESTS set at least as high", 1, 65535),
   provider_health_check_interval_secs: int(300, "background ping of each provider's model list (0 = off)"),
 
   enable_monitoring: bool(false, "OpenTelemetry traces (and OTLP metrics push); off = no tracer is set up at all"),
@@ -162,7 +166,6 @@ export const SCHEMA: Record<string, FieldSpec> = {
   "request_log.include_bodies": bool(false, "also log request/response bodies and headers (redacted); opt-in, prompts can be sensitive"),
   "request_log.max_file_bytes": int(20 * 1024 * 1024, "request log size that triggers rotation", 1024),
   "request_log.max_files": int(3, "rotated request log files kept"),
-  log_file: str("~/.isartor/isartor.log", "`isartor up` keeps a copy of its log lines here for `isartor logs` (rotated at 10 MB, 3 files); empty = stderr only"),
 
   "layer2.sidecar_url": str("", "llama.cpp / OpenAI-compatible generation sidecar for L2"),
   "layer2.model_name": str("", "model served by the L2 sidecar or embedded GGUF"),
@@ -196,6 +199,9 @@ export const SCHEMA: Record<string, FieldSpec> = {
   "embedding.queue_size": int(64, "embedding calls that may wait for a worker; beyond that L1b is skipped", 1),
   "embedding.timeout_ms": int(250, "milliseconds an in-process embedding may take before L1b is skipped", 1),
   "embedding.max_batch": int(16, "most queued texts one worker call embeds together", 1, 512),
+  "ci.mode": oneOf(["off", "record", "replay"], "off", "CI sidecar: record every answer to ci.recording_path, or replay answers from it (keyed like L1a) for deterministic test runs"),
+  "ci.recording_path": str("isartor-recording.jsonl", "the recording file (JSON lines) for ci.mode record/replay"),
+  "ci.replay_miss": oneOf(["error", "passthrough"], "error", "ci.mode = replay: a request not in the recording gets a 503 (error) or goes on to the providers (passthrough)"),
   semantic_guard: bool(true, "reject semantic matches that differ in numbers, negation or rare content words"),
 };
 

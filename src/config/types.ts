@@ -66,6 +66,7 @@ export interface Config {
   };
   cache_ttl_secs: number;
   cache_max_capacity: number;
+  cache_max_bytes: number;
   similarity_threshold: number;
 
   router_backend: "embedded" | "vllm";
@@ -89,10 +90,15 @@ export interface Config {
   retry: { max_retries: number; base_delay_ms: number; max_delay_ms: number };
   circuit_breaker: { failure_threshold: number; cooldown_secs: number };
   key_cooldown_secs: number;
+  max_retry_after_secs: number;
+  max_upstream_response_bytes: number;
+  upstream_max_connections: number;
   provider_health_check_interval_secs: number;
 
   enable_monitoring: boolean;
   otel_exporter_endpoint: string;
+  metrics: { enabled: boolean; listen: string; export_interval_secs: number };
+  request_log: { enabled: boolean; path: string; include_bodies: boolean; max_file_bytes: number; max_files: number };
 
   layer2: {
     sidecar_url: string;
@@ -123,9 +129,6 @@ export interface Config {
     model_name: string;
     timeout_seconds: number;
   };
-  metrics: { enabled: boolean; listen: string; export_interval_secs: number };
-  request_log: { enabled: boolean; path: string; include_bodies: boolean; max_file_bytes: number; max_files: number };
-  log_file: string;
   embedding: {
     model_path: string;
     preload: boolean;
@@ -134,6 +137,7 @@ export interface Config {
     timeout_ms: number;
     max_batch: number;
   };
+  ci: { mode: "off" | "record" | "replay"; recording_path: string; replay_miss: "error" | "passthrough" };
   semantic_guard: boolean;
 }
 

@@ -1,5 +1,8 @@
 // Composes the pipeline from the configuration.
+import { resolve } from "node:path";
 import { createCacheStores } from "../cache/create-stores.ts";
+import { RecordingStore } from "../cache/recording-store.ts";
+import { ReplayMissLayer } from "../pipeline/layers/replay-miss.ts";
 import type { Config } from "../config/types.ts";
 import type { Layer } from "../pipeline/context.ts";
 import { ExactCacheLayer } from "../pipeline/layers/exact-cache.ts";
@@ -13,11 +16,13 @@ import { configuredEncoderId, routerSetup } from "../router/setup.ts";
 import { SharedQueryEmbedding } from "../router/shared-embedder.ts";
 import { Pipeline } from "../pipeline/pipeline.ts";
 import { buildProviderChain } from "../providers/client-factory.ts";
+import { configureUpstreamGate } from "../providers/upstream-gate.ts";
 import type { ProviderClient } from "../providers/provider.ts";
 import { VERSION } from "../version.ts";
 import { withAimd } from "../guard/aimd-provider.ts";
 import { createRuntime } from "../guard/runtime.ts";
 import type { LogSink } from "../telemetry/logger.ts";
+import { createTelemetry, type TelemetryOptions } from "../telemetry/telemetry.ts";
 import type { GatewayServices } from "./services.ts";
 import { buildSlm } from "./build-slm.ts";
 import type { SlmOverrides } from "../inference/create-slm.ts";
@@ -28,14 +33,18 @@ export interface ServiceOverrides {
   embedder?: Embedder;
   /** where log lines go (default stderr) */
   logSink?: LogSink;
-  /** the isartor.toml the configuration was loaded from (the dashboard's config editor writes it) */
-  configFile?: string;
   /** L2: e.g. the embedded pool's worker script (tests pass a slow or crashing one) */
   slm?: SlmOverrides;
+  /** the isartor.toml the configuration was loaded from (the dashboard's config editor writes it) */
+  configFile?: string;
+  /** telemetry.spanExporter: spans go there (tracing on whatever the config says) */
+  telemetry?: TelemetryOptions;
 }
 
 export function buildServices(config: Config, overrides: ServiceOverrides = {}): GatewayServices {
   const runtime = createRuntime(config, overrides.logSink);
+  const gateWarning = configureUpstreamGate(config.upstream_max_connections);
+  if (gateWarning) runtime.logger.warn(gateWarning);
   const providers = buildProviderChain(config, {
     ...(overrides.provider !== undefined ? { client: overrides.provider } : {}),
     wrapClient: (_name, client) => withAimd(client, config.aimd, (name, limiter) => runtime.limiters.push({ provider: name, limiter })),
@@ -55,12 +64,14 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     if (config.embedding.preload) void embedder.start();
   }
   const cacheStores = createCacheStores(config, runtime.logger);
-  if (config.cache_mode === "exact" || config.cache_mode === "both") {
-    const exactStore = cacheStores.exact();
+  // CI record/replay: the recording file is the exact cache, and in replay nothing else answers
+  const ci = config.ci.mode === "off" ? undefined : { mode: config.ci.mode, path: resolve(config.ci.recording_path) };
+  if (ci || config.cache_mode === "exact" || config.cache_mode === "both") {
+    const exactStore = ci ? new RecordingStore(ci.path, ci.mode) : cacheStores.exact();
     runtime.caches.push({ name: "exact", size: () => exactStore.size(), clear: () => exactStore.clear() });
     layers.push(new ExactCacheLayer(exactStore));
   }
-  if (config.cache_mode === "semantic" || config.cache_mode === "both") {
+  if (ci?.mode !== "replay" && (config.cache_mode === "semantic" || config.cache_mode === "both")) {
     embedder ??= overrides.embedder ?? createEmbedder(config);
     const vectorStore = cacheStores.vector();
     runtime.caches.push({ name: "semantic", size: () => vectorStore.size(), clear: () => vectorStore.clear() });
@@ -69,7 +80,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     if (config.embedding.preload) void embedder.start();
   }
   const l2 = buildSlm(config, (m) => runtime.logger.warn(m), overrides.slm);
-  if (l2.layer) {
+  if (l2.layer && ci?.mode !== "replay") {
     runtime.stats.push({ name: "l2", stats: () => l2.stats() });
     layers.push(l2.layer);
   }
@@ -78,11 +89,34 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     runtime.stats.push(optimizer.stats);
     layers.push(optimizer);
   }
-  layers.push(new ProviderLayer(providers.chain, providers.router));
+  layers.push(ci?.mode === "replay" && config.ci.replay_miss === "error" ? new ReplayMissLayer(ci.path) : new ProviderLayer(providers.chain, providers.router));
   let inFlight = 0;
+  const telemetry = createTelemetry(
+    config,
+    {
+      inFlight: () => inFlight,
+      providers: () => providers.status().map((p) => ({ provider: p.name, status: p.status, circuit: p.circuit, consecutiveFailures: providers.health.snapshot(p.name)?.consecutive_failures ?? 0 })),
+      retries: () => providers.chain.retriesTotal,
+      fallbacks: () => providers.chain.fallbacksTotal,
+      limiters: () => runtime.limiters.map(({ provider, limiter }) => ({ provider, limit: limiter.limit, inFlight: limiter.inFlight, queued: limiter.queued, rejectedQueueFull: limiter.counters.rejectedQueueFull, rejectedTimeout: limiter.counters.rejectedTimeout })),
+      caches: () => runtime.caches,
+    },
+    runtime.redactor,
+    runtime.logger,
+    overrides.telemetry,
+  );
   const services: GatewayServices = {
     config,
-    pipeline: new Pipeline(layers, { answered: (answer, ctx) => providers.recordSaved(answer, ctx) }),
+    pipeline: new Pipeline(layers, {
+      answered: (answer, ctx) => {
+        providers.recordSaved(answer, ctx);
+        telemetry.answered(answer);
+      },
+      layerDone: (layer, ms, answer, ctx) => telemetry.layerDone(layer, ms, answer, ctx),
+      layerFailed: (layer, err, ctx) => telemetry.layerFailed(layer, err, ctx),
+      remembered: (layer, ctx) => telemetry.remembered(layer, ctx),
+    }),
+    telemetry,
     version: VERSION,
     startedAt: Date.now(),
     ...(overrides.configFile ? { configFile: overrides.configFile } : {}),
@@ -110,6 +144,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
       await providers.close();
       await embedder?.close();
       await l2.close();
+      await telemetry.shutdown();
     },
   };
   providers.start();
