@@ -1,7 +1,8 @@
 // /api/admin/overview: what the dashboard's first tab shows — uptime, version, layers, cache sizes,
-// requests per final layer (totals and per minute), tokens and cost saved, provider states and
-// quota warnings. Counts only; no keys, no bodies.
+// requests per final layer (totals and per minute), the last 7 days' deflection, tokens and cost
+// saved, provider states and quota warnings. Counts only; no keys, no bodies.
 import type { GatewayServices } from "../server/services.ts";
+import { seededUsage } from "./usage-view.ts";
 
 export async function collectOverview(s: GatewayServices, minutes: number) {
   const rt = s.runtime;
@@ -24,6 +25,8 @@ export async function collectOverview(s: GatewayServices, minutes: number) {
       deflection_rate: answered ? deflected / answered : 0,
     },
     series: rt.recent.series(minutes).map((b) => ({ minute: new Date(b.minute).toISOString(), counts: b.counts })),
+    /** per UTC day from the usage log: answers that saved a cloud call vs cloud calls made */
+    daily: seededUsage(s).summary(7).daily.map((d) => ({ day: d.day, deflected: d.deflected, cloud: d.requests })),
     saved: {
       deflected: usage.deflected,
       tokens_saved: usage.tokens_saved,

@@ -19,6 +19,15 @@ const ADMIN = "browser-admin-key-0123456789";
 const GATEWAY = "browser-gateway-key-0123456789";
 const QUESTIONS = ["How do I rotate a key?", "What does L1b cache?", "Which layer answered?"];
 const T = 60_000;
+/** [days ago, cloud calls, deflected answers] already in the usage log when the gateway starts */
+const HISTORY: [number, number, number][] = [[6, 12, 8], [5, 10, 11], [4, 9, 14], [3, 8, 15], [2, 6, 18], [1, 5, 20]];
+const sum = (i: 1 | 2) => HISTORY.reduce((n, h) => n + h[i], 0);
+
+function usageLines(daysAgo: number, cloud: number, deflected: number): string[] {
+  const ts = new Date(Date.now() - daysAgo * 86_400_000).toISOString();
+  const rec = (saved: boolean) => `${JSON.stringify({ ts, layer: saved ? "l1a" : "l3", provider: "openai", model: "gpt-4o-mini", input_tokens: 120, output_tokens: 80, cost_usd: 0.0002, latency_ms: saved ? 0 : 900, status: "ok", ...(saved ? { saved } : {}) })}\n`;
+  return [...Array.from({ length: cloud }, () => rec(false)), ...Array.from({ length: deflected }, () => rec(true))];
+}
 
 let upstream: MockUpstream;
 let gateway: RunningGateway;
@@ -38,8 +47,11 @@ const ask = (content: string, key = GATEWAY) =>
 describe.skipIf(!available)("dashboard in headless Chromium", () => {
   beforeAll(async () => {
     upstream = startMockOpenAI([{ text: "An answer from the mock upstream." }]);
-    configFile = join(mkdtempSync(join(tmpdir(), "isartor-dash-cfg-")), "isartor.toml");
+    const dir = mkdtempSync(join(tmpdir(), "isartor-dash-cfg-"));
+    configFile = join(dir, "isartor.toml");
     writeFileSync(configFile, "# written by hand\ncache_ttl_secs = 300 # keep\n");
+    // the usage log of earlier days, read once by the dashboard for the 7-day views
+    writeFileSync(join(dir, "usage.jsonl"), HISTORY.flatMap(([daysAgo, cloud, deflected]) => usageLines(daysAgo, cloud, deflected)).join(""));
     gateway = await startTestGateway(
       {
         ISARTOR__EXTERNAL_LLM_BASE_URL: upstream.url,
@@ -47,6 +59,7 @@ describe.skipIf(!available)("dashboard in headless Chromium", () => {
         ISARTOR__CACHE_MODE: "exact",
         ISARTOR__ADMIN_API_KEY: ADMIN,
         ISARTOR__GATEWAY_API_KEY: GATEWAY,
+        ISARTOR__USAGE__PATH: join(dir, "usage.jsonl"),
       },
       { logSink: () => {}, configFile },
     );
@@ -96,6 +109,9 @@ describe.skipIf(!available)("dashboard in headless Chromium", () => {
     expect(await page.locator('#ov-chart rect[data-layer="l1a"]').count()).toBeGreaterThanOrEqual(1);
     expect(await page.locator('#ov-chart rect[data-layer="l3"]').count()).toBeGreaterThanOrEqual(1);
     expect(await page.textContent("#uptime")).toMatch(/^up \d/);
+    // the 7-day deflection line: one point per day with answers; today's is 6 deflected of 9 answered
+    expect(await page.locator("#ov-spark circle").count()).toBe(HISTORY.length + 1);
+    expect(await page.textContent('#ov-spark [data-rate="today"]')).toBe("66.7%");
 
     const shot = join(mkdtempSync(join(tmpdir(), "isartor-dashboard-")), "dashboard-overview.png");
     await page.screenshot({ path: shot, fullPage: true });
@@ -130,8 +146,10 @@ describe.skipIf(!available)("dashboard in headless Chromium", () => {
 
   test("Usage shows the cloud calls and the deflections", async () => {
     await page.locator('.tabs button[data-tab="usage"]').click();
-    await page.waitForFunction(() => document.querySelector("#us-calls")?.textContent === "3");
-    expect(await page.textContent("#us-deflected")).toBe("6");
+    // the last 7 days: this run's 3 calls and 6 hits plus what the log held from before the start
+    await page.waitForFunction((calls) => document.querySelector("#us-calls")?.textContent === calls, String(3 + sum(1)));
+    expect(await page.textContent("#us-deflected")).toBe(String(6 + sum(2)));
+    expect(await page.locator("#us-chart rect").count()).toBeGreaterThanOrEqual(2 * HISTORY.length);
     expect(await page.locator("#us-table tbody tr").first().textContent()).toContain("gpt-4o-mini");
   }, 2 * T);
 
@@ -141,6 +159,10 @@ describe.skipIf(!available)("dashboard in headless Chromium", () => {
     expect(await page.inputValue("#cfg-cache_mode")).toBe("exact");
     expect(await page.inputValue("#cfg-admin_api_key")).toBe("[REDACTED]");
     expect(await page.textContent("#cfg-view")).not.toContain(ADMIN);
+    await page.locator("#cfg-filter").fill("similarity");
+    expect(await page.locator("#cfg-form .field:not(.hidden)").count()).toBeGreaterThanOrEqual(1);
+    expect(await page.locator("#cfg-cache_mode").isVisible()).toBe(false);
+    await page.locator("#cfg-filter").fill("");
   }, 2 * T);
 
   test("saving the form writes isartor.toml, keeps its comments and says a restart is needed", async () => {

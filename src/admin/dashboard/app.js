@@ -116,6 +116,28 @@
     fill(el, svg);
   }
 
+  /** a line of daily rates (0–1); days without traffic are left out of the line */
+  function sparkline(el, days) {
+    const W = 400, H = 90, L = 4, R = 40, T = 8, B = 16;
+    const x = (i) => L + ((W - L - R) * i) / Math.max(1, days.length - 1);
+    const y = (v) => T + (H - T - B) * (1 - v);
+    const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: "none", role: "img" });
+    svg.append(s("line", { x1: L, x2: W - R, y1: y(0), y2: y(0), class: "axis" }), s("line", { x1: L, x2: W - R, y1: y(1), y2: y(1), class: "axis" }));
+    const known = days.map((d, i) => ({ ...d, i })).filter((d) => d.rate !== null);
+    if (known.length) {
+      const pts = known.map((d) => `${x(d.i)},${y(d.rate)}`).join(" ");
+      svg.append(s("polygon", { class: "area", points: `${x(known[0].i)},${y(0)} ${pts} ${x(known.at(-1).i)},${y(0)}` }), s("polyline", { class: "line", points: pts }));
+      for (const d of known) {
+        const dot = s("circle", { cx: x(d.i), cy: y(d.rate), r: 3, fill: color("l1a"), "data-day": d.day });
+        dot.append(s("title", {}, `${d.day}: ${pct(d.rate)} (${d.deflected} deflected, ${d.cloud} cloud)`));
+        svg.append(dot);
+      }
+      svg.append(s("text", { x: W - 2, y: y(known.at(-1).rate) + 4, "text-anchor": "end", "data-rate": "today" }, pct(known.at(-1).rate)));
+    } else svg.append(s("text", { x: (W - R) / 2, y: H / 2, "text-anchor": "middle" }, "no answers in the usage log yet"));
+    svg.append(s("text", { x: L, y: H - 3 }, days[0].day.slice(5)), s("text", { x: W - R, y: H - 3, "text-anchor": "end" }, days.at(-1).day.slice(5)));
+    fill(el, svg);
+  }
+
   function layerBars(el, byLayer) {
     const total = Object.values(byLayer).reduce((a, b) => a + b, 0);
     fill(el, LAYERS.map(([k, label]) => {
@@ -147,6 +169,7 @@
     }), LAYERS.map(([k]) => k), every);
     legend($("#ov-legend"), LAYERS);
     layerBars($("#ov-layers"), o.requests.by_layer);
+    sparkline($("#ov-spark"), o.daily.map((d) => ({ ...d, rate: d.deflected + d.cloud ? d.deflected / (d.deflected + d.cloud) : null })));
     const caches = Object.entries(o.caches);
     fill($("#ov-caches"), caches.length
       ? h("table", { class: "table" }, h("tbody", {}, caches.map(([name, n]) => h("tr", {}, h("td", {}, name), h("td", { class: "num", "data-cache": name }, `${fmt(n)} entries`)))))
@@ -264,7 +287,7 @@
     el.addEventListener("input", () => el.classList.toggle("changed", el.value !== el.dataset.initial));
     const range = f.min !== undefined || f.max !== undefined ? ` (${f.min ?? "…"} – ${f.max ?? "…"})` : "";
     return h("div", { class: "field" }, h("label", { for: id }, f.key), el,
-      h("div", { class: "help" }, f.description, range, f.secret ? " · secret: shown masked, kept unless you type a new value" : "", f.editable ? "" : " · structured: edit in isartor.toml"));
+      h("div", { class: "help" }, f.description, range, f.secret && f.editable ? " · secret: shown masked, kept unless you type a new value" : "", f.editable ? "" : " · structured: edit in isartor.toml"));
   }
 
   async function config() {
@@ -341,6 +364,11 @@
   $("#ov-minutes").addEventListener("change", refresh);
   $("#usage-days").addEventListener("change", refresh);
   $("#cfg-save").addEventListener("click", saveConfig);
+  $("#cfg-filter").addEventListener("input", () => {
+    const q = $("#cfg-filter").value.trim().toLowerCase();
+    for (const field of document.querySelectorAll("#cfg-form .field")) field.classList.toggle("hidden", Boolean(q) && !field.textContent.toLowerCase().includes(q));
+    for (const set of document.querySelectorAll("#cfg-form fieldset")) set.classList.toggle("hidden", !set.querySelector(".field:not(.hidden)"));
+  });
   $("#signout").addEventListener("click", () => askForKey(""));
   $("#login-form").addEventListener("submit", () => {
     sessionStorage.setItem(KEY_STORE, $("#login-key").value.trim());
