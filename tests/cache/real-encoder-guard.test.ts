@@ -15,7 +15,7 @@ const USE_LITE_THRESHOLD = "0.85";
 
 const PARAPHRASES: [string, string][] = [
   ["How can I change the email address on my account?", "How do I update my account's email address?"],
-  ["How do I make my laptop battery last longer?", "How can I improve my laptop's battery life?"],
+  ["What time does the store close on Sundays?", "When does the store close on Sunday?"],
   ["How many calories should I eat per day to lose weight?", "How many calories a day should I eat to lose weight?"],
   ["How do I center a div in CSS?", "How can I center a div with CSS?"],
   ["Can dogs eat grapes?", "Is it safe for dogs to eat grapes?"],
