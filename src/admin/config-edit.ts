@@ -6,7 +6,7 @@ import { basename, dirname, join } from "node:path";
 import { ConfigError, loadConfig } from "../config/load.ts";
 import { SCHEMA, envNameFor, type FieldSpec } from "../config/schema.ts";
 import { editToml, type TomlScalar } from "../config/toml-edit.ts";
-import { invalidRequest } from "../pipeline/errors.ts";
+import { GatewayError, invalidRequest } from "../pipeline/errors.ts";
 import { REDACTED } from "../telemetry/redact.ts";
 
 export interface ConfigEditResult {
@@ -58,7 +58,11 @@ export function editConfigFile(file: string, body: unknown, env: Record<string, 
   const before = existsSync(file) ? readFileSync(file, "utf8") : NEW_FILE_HEADER;
   const after = editToml(before, toWrite);
   const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  writeFileSync(temp, after, { mode: 0o600 });
+  try {
+    writeFileSync(temp, after, { mode: 0o600 });
+  } catch (err) {
+    throw new GatewayError(500, "internal", `cannot write beside ${file}: ${(err as Error).message}`);
+  }
   try {
     // the exact bytes that will be written must load; the environment is left out so only the file is judged
     loadConfig({ configPath: temp, env: {}, cwd: dirname(file) });
@@ -70,7 +74,7 @@ export function editConfigFile(file: string, body: unknown, env: Record<string, 
       const message = err.message.replaceAll(temp, file);
       throw invalidRequest(message, /'([^']+)'/.exec(message)?.[1]);
     }
-    throw err;
+    throw new GatewayError(500, "internal", `cannot replace ${file}: ${(err as Error).message}`);
   }
   const written = Object.keys(toWrite);
   const overridden = written.filter((k) => env[envNameFor(k)] !== undefined || (SCHEMA[k]!.envAliases ?? []).some((a) => env[a] !== undefined));

@@ -212,4 +212,10 @@ describe("configuration", () => {
     }
     expect(readFileSync(configFile, "utf8")).toBe(before);
   });
+
+  test("a config file that cannot be written gives a clear error naming it, not a crash", async () => {
+    const { editConfigFile } = await import("../../src/admin/config-edit.ts");
+    const file = join(mkdtempSync(join(tmpdir(), "isartor-gone-")), "no-such-dir", "isartor.toml");
+    expect(() => editConfigFile(file, { changes: { cache_ttl_secs: 2 } })).toThrow(`cannot write beside ${file}`);
+  });
 });
