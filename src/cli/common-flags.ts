@@ -7,6 +7,7 @@ export const CONFIG_FLAGS = {
   host: { type: "string" },
   port: { type: "string" },
   offline: { type: "boolean" },
+  profile: { type: "string" },
   set: { type: "string", multiple: true },
 } as const;
 
@@ -25,6 +26,7 @@ export function configFromFlags(values: ReturnType<typeof parseCommandArgs>["val
     flags.host_port = { value: `${values.host ?? baseHost}:${values.port ?? basePort}`, flag };
   }
   if (values.offline) flags.offline = { value: true, flag: "--offline" };
+  if (values.profile !== undefined) flags.profile = { value: values.profile, flag: "--profile" };
   for (const pair of values.set ?? []) {
     const eq = pair.indexOf("=");
     if (eq < 1) throw new Error(`--set takes KEY=VALUE, got '${pair}'`);

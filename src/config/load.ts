@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
+import { PROFILES } from "./profiles.ts";
 import { SCHEMA, envNameFor, type FieldSpec } from "./schema.ts";
 import type { Config, LoadedConfig } from "./types.ts";
 
@@ -83,7 +84,18 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
     sources[path] = `flag:${flag}`;
   }
 
+  applyProfile(values, sources);
   return { config: nest(values) as unknown as Config, sources, file };
+}
+
+/** The chosen profile's presets replace the keys still at their built-in default. */
+function applyProfile(values: Record<string, unknown>, sources: Record<string, string>): void {
+  const name = values.profile as string;
+  for (const [path, value] of Object.entries(PROFILES[name] ?? {})) {
+    if (sources[path] !== "default") continue;
+    values[path] = coerce(path, SCHEMA[path]!, value, `profile ${name}`);
+    sources[path] = `profile:${name}`;
+  }
 }
 
 function flattenTable(table: Record<string, unknown>, prefix = ""): [string, unknown][] {

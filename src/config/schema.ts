@@ -54,6 +54,7 @@ const oneOf = (values: readonly string[], def: string, description: string): Fie
 });
 
 export const SCHEMA: Record<string, FieldSpec> = {
+  profile: oneOf(["default", "edge"], "default", "preset of defaults: edge = small devices (Qwen2.5-0.5B for L2, 2 threads, small caches and queues); explicit settings still win"),
   host_port: str("0.0.0.0:8080", "address the gateway listens on (host:port)"),
   gateway_api_key: str("", "key clients must send (Bearer / x-api-key / x-goog-api-key); empty = no auth", {
     secret: true,

@@ -6,6 +6,7 @@ import type { MatrixConfig, RuleConfig } from "../router/rules.ts";
 // The effective configuration, shaped as the TOML file is. Keep in step with schema.ts.
 
 export interface Config {
+  profile: "default" | "edge";
   host_port: string;
   gateway_api_key: string;
   max_body_bytes: number;
