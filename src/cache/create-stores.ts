@@ -22,7 +22,7 @@ export interface CacheStores {
 }
 
 export function createCacheStores(config: Config, logger: Logger): CacheStores {
-  const bounds = { capacity: config.cache_max_capacity, ttlSecs: config.cache_ttl_secs };
+  const bounds = { capacity: config.cache_max_capacity, ttlSecs: config.cache_ttl_secs, maxBytes: config.cache_max_bytes };
   if (config.cache_backend === "memory") {
     return {
       exact: () => new MemoryExactStore(bounds),

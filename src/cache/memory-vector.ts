@@ -6,6 +6,7 @@
 // One LRU with TTL across all scopes bounds the total; evicting an entry swaps the scope's last row
 // into its place so the rows stay contiguous.
 import { LRUCache } from "lru-cache";
+import { responseBytes } from "./entry-size.ts";
 import { exactDot, Int8Index, simdKernel } from "./int8-index.ts";
 import type { SemanticEntry, VectorMatch, VectorStore } from "./vector-store.ts";
 
@@ -36,10 +37,12 @@ export class MemoryVectorStore implements VectorStore {
   private readonly indexMinRows: number;
 
   /** indexMinRows: scopes with fewer rows are scanned flat (default 1024; Infinity = always flat) */
-  constructor(opts: { capacity: number; ttlSecs: number; indexMinRows?: number }) {
+  /** maxBytes: byte budget of entries plus their vectors (cache_max_bytes), beside the entry count */
+  constructor(opts: { capacity: number; ttlSecs: number; indexMinRows?: number; maxBytes?: number }) {
     this.indexMinRows = opts.indexMinRows ?? INDEX_MIN_ROWS;
     this.lru = new LRUCache<string, Stored>({
       max: opts.capacity,
+      ...(opts.maxBytes ? { maxSize: opts.maxBytes, sizeCalculation: (s: Stored) => this.storedBytes(s) } : {}),
       ttl: opts.ttlSecs > 0 ? opts.ttlSecs * 1000 : undefined,
       noDisposeOnSet: true,
       dispose: (stored, key) => this.removeRow(stored, key),
@@ -83,6 +86,8 @@ export class MemoryVectorStore implements VectorStore {
     // row swapped into the evicted slot before its key is in the LRU, leaving its entry with a stale row.
     const stored: Stored = { scope, row: -1, entry };
     this.lru.set(key, stored, ttl);
+    // larger than the whole byte budget: the LRU refused it, so it gets no row either
+    if (this.lru.peek(key) !== stored) return;
     let part = this.partitions.get(scope);
     if (!part) this.partitions.set(scope, (part = { rows: new Float32Array(INITIAL_ROWS * this.dims), keys: [] }));
     const row = part.keys.length;
@@ -145,6 +150,11 @@ export class MemoryVectorStore implements VectorStore {
       part.noIndex = true;
       return undefined;
     }
+  }
+
+  /** the entry, its question and key, and its float + int8 vector rows */
+  private storedBytes(s: Stored): number {
+    return responseBytes(s.entry.response) + (s.entry.question.length + s.scope.length) * 4 + this.dims * 5;
   }
 
   private removeRow(stored: Stored, key: string) {

@@ -76,6 +76,8 @@ export interface ChainOptions {
   maxDelayMs: number;
   /** how long a key that got 401/403 (or 429 in a pool of several) stays out */
   keyCooldownMs: number;
+  /** largest upstream response body accepted (max_upstream_response_bytes) */
+  maxResponseBytes?: number;
   usage?: UsageLog;
   quotas?: QuotaTracker;
   health?: HealthTracker;
@@ -142,12 +144,20 @@ export class ProviderChain {
 
   complete(ctx: RequestContext, targets: RouteTarget[]): Promise<ChainAnswer<ChatResponse>> {
     return this.run(ctx, targets, async (m, model, key, started) => {
-      // the client's own timer stops at the response headers; a body that never ends must not hang the request
+      // the client's own timer stops at the response headers; a body that never ends must not hang the request.
+      // The clock stops while the request waits for an upstream slot and restarts when it goes out.
       const deadline = new AbortController();
-      const timer = setTimeout(() => deadline.abort(), m.timeoutMs);
+      const arm = () => setTimeout(() => deadline.abort(), m.timeoutMs);
+      let timer = arm();
+      const onQueued = () => clearTimeout(timer);
+      const onSent = () => {
+        clearTimeout(timer);
+        timer = arm();
+      };
       try {
         const signal = AbortSignal.any([ctx.signal, deadline.signal]);
-        const response = await m.client.complete({ request: ctx.upstreamRequest ?? ctx.request, model, signal, apiKey: key.secret, client: { headers: ctx.headers, search: ctx.search } });
+        const upstream = { maxResponseBytes: this.opts.maxResponseBytes, onQueued, onSent };
+        const response = await m.client.complete({ request: ctx.upstreamRequest ?? ctx.request, model, signal, apiKey: key.secret, client: { headers: ctx.headers, search: ctx.search }, upstream });
         this.recordUsage(ctx, m, model, key, started, "ok", response.usage, false);
         return response;
       } catch (err) {
@@ -161,7 +171,8 @@ export class ProviderChain {
 
   stream(ctx: RequestContext, targets: RouteTarget[]): Promise<ChainAnswer<ChatStream>> {
     return this.run(ctx, targets, async (m, model, key, started) => {
-      const stream = await m.client.stream({ request: ctx.upstreamRequest ?? ctx.request, model, signal: ctx.signal, apiKey: key.secret, client: { headers: ctx.headers, search: ctx.search } });
+      const upstream = { maxResponseBytes: this.opts.maxResponseBytes };
+      const stream = await m.client.stream({ request: ctx.upstreamRequest ?? ctx.request, model, signal: ctx.signal, apiKey: key.secret, client: { headers: ctx.headers, search: ctx.search }, upstream });
       const it = stream[Symbol.asyncIterator]();
       // Nothing has reached the caller yet: a stream that breaks before its first chunk falls back.
       const first = await it.next();
@@ -266,6 +277,8 @@ export class ProviderChain {
     const failedProviders: string[] = [];
     let lastError: GatewayError | undefined;
     let retries = 0;
+    /** when the soonest cooling key or open circuit is usable again: the Retry-After of a 503 */
+    let soonestRetrySecs = Number.POSITIVE_INFINITY;
     const inputTokens = estimateTokens(requestText(ctx.upstreamRequest ?? ctx.request));
     const finish = (provider: string) => {
       if (retries > 0) ctx.responseHeaders["x-isartor-retries"] = String(retries);
@@ -278,6 +291,7 @@ export class ProviderChain {
       if (!m) continue;
       if (failedProviders.length) this.fallbacksTotal++;
       if (!m.breaker.allow()) {
+        soonestRetrySecs = Math.min(soonestRetrySecs, m.breaker.retryInSecs());
         failures.push(`${m.name}: circuit open after repeated failures (retry in ${m.breaker.retryInSecs()} s)`);
         failedProviders.push(m.name);
         continue;
@@ -298,7 +312,9 @@ export class ProviderChain {
       while (true) {
         const key = m.keys.pick(excluded);
         if (!key) {
-          failures.push(`${m.name}: no API key available (cooling down for ${m.keys.nextAvailableSecs()} s)`);
+          const wait = m.keys.nextAvailableSecs();
+          soonestRetrySecs = Math.min(soonestRetrySecs, wait);
+          failures.push(`${m.name}: no API key available (cooling down for ${wait} s)`);
           failedProviders.push(m.name);
           break;
         }
@@ -378,3 +394,4 @@ export class ProviderChain {
     throw new GatewayError(lastError.status, lastError.kind, detail, lastError.extra);
   }
 }
+        ...(Number.isFinite(soonestRetrySecs) ? { retryAfterSecs: Math.max(1, soonestRetrySecs) } : {}),

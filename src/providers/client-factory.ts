@@ -14,6 +14,8 @@ import type { ProviderCall, ProviderClient } from "./provider.ts";
 import { QuotaTracker } from "./quotas.ts";
 import { costUsd, priceFor, vendor, vendorIdOf, type ProviderEntry, type VendorSpec } from "./registry.ts";
 import { UsageLog } from "./usage-log.ts";
+import { UpstreamBoundary } from "./upstream-boundary.ts";
+import { configuredSecrets, Redactor } from "../telemetry/redact.ts";
 
 export interface BuildChainOptions {
   /** wraps each upstream client (e.g. the AIMD concurrency limiter in front of every provider) */
@@ -112,7 +114,10 @@ export function createClient(entry: ProviderEntry, spec: VendorSpec, timeoutMs: 
 
 export function buildProviderChain(config: Config, opts: BuildChainOptions = {}): ProviderSetup {
   const env = opts.env ?? process.env;
-  const wrap = opts.wrapClient ?? ((_: string, c: ProviderClient) => c);
+  const outer = opts.wrapClient ?? ((_: string, c: ProviderClient) => c);
+  // every client sits behind the upstream boundary (secrets scrubbed, Retry-After capped) before anything else sees it
+  const boundary = { redactor: new Redactor({ secrets: configuredSecrets(config, env), patterns: config.log_redact_patterns }), maxRetryAfterSecs: config.max_retry_after_secs };
+  const wrap = (name: string, c: ProviderClient) => outer(name, new UpstreamBoundary(c, boundary));
   const breaker = () => new CircuitBreaker(config.circuit_breaker.failure_threshold, config.circuit_breaker.cooldown_secs * 1000);
   const members: ChainMember[] = [];
   const pingTargets: PingTarget[] = [];
@@ -166,6 +171,7 @@ export function buildProviderChain(config: Config, opts: BuildChainOptions = {})
     baseDelayMs: config.retry.base_delay_ms,
     maxDelayMs: config.retry.max_delay_ms,
     keyCooldownMs: config.key_cooldown_secs * 1000,
+    maxResponseBytes: config.max_upstream_response_bytes,
     usage,
     quotas,
     health,

@@ -1,7 +1,11 @@
 // Provider health kept in memory (ADR-016/026): updated by real L3 outcomes and by background
 // pings of each provider's model-list endpoint. Pings change liveness fields only, never the
 // request/error counters; a failing provider is re-pinged with exponential backoff.
+import { limitBody } from "./limited-body.ts";
 import type { VendorProtocol } from "./registry.ts";
+
+/** a model list is a few kB; anything near this is not one, and is not read into memory */
+const MAX_MODEL_LIST_BYTES = 4 * 1024 * 1024;
 
 export type HealthState = "healthy" | "degraded" | "down" | "unknown";
 
@@ -106,7 +110,13 @@ export async function pingProvider(t: PingTarget): Promise<string[]> {
     await res.body?.cancel();
     throw new Error(`ping returned HTTP ${res.status}`);
   }
-  const body = (await res.json().catch(() => ({}))) as { data?: { id?: unknown }[]; models?: { name?: unknown }[] };
+  let limited: Response;
+  try {
+    limited = limitBody(res, t.provider, MAX_MODEL_LIST_BYTES, () => {});
+  } catch {
+    throw new Error(`ping answer larger than ${MAX_MODEL_LIST_BYTES} bytes`);
+  }
+  const body = (await limited.json().catch(() => ({}))) as { data?: { id?: unknown }[]; models?: { name?: unknown }[] };
   if (Array.isArray(body.data)) return body.data.map((m) => String(m?.id ?? "")).filter(Boolean);
   if (Array.isArray(body.models)) return body.models.map((m) => String(m?.name ?? "").replace(/^models\//, "")).filter(Boolean);
   return [];

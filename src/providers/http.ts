@@ -81,7 +81,13 @@ async function sendUpstream(req: UpstreamFetch, release: () => void): Promise<Up
     clearTimeout(timer);
   }
   try {
-    response = limitBody(response, req.provider, req.limits?.maxResponseBytes ?? Number.POSITIVE_INFINITY, release);
+    // once the body is consumed (or fails, or is cancelled) the request is over: free its slot and stop
+    // listening to the caller's signal, which would otherwise keep this request's objects reachable
+    const finished = () => {
+      req.signal.removeEventListener("abort", onAbort);
+      release();
+    };
+    response = limitBody(response, req.provider, req.limits?.maxResponseBytes ?? Number.POSITIVE_INFINITY, finished);
   } catch (err) {
     req.signal.removeEventListener("abort", onAbort);
     throw err;

@@ -55,13 +55,14 @@ export class OpenAICompatibleClient implements ProviderClient {
       body: responses ? toResponsesBody(call.request, call.model, stream) : toOpenAIBody(call.request, call.model, stream),
       signal: call.signal,
       timeoutMs: this.opts.timeoutMs,
+      limits: call.upstream,
     });
   }
 
   async complete(call: ProviderCall) {
     const responses = this.passThroughResponses(call);
     const up = await this.post(call, false, responses);
-    const json = await readJson(this.name, up.response);
+    const json = await readJson(this.name, up.response, responses ? "responses" : "openai");
     return responses ? fromResponsesResponse(json, estimateTokens) : fromOpenAIResponse(json, estimateTokens);
   }
 

@@ -1,4 +1,5 @@
 import type { ChatRequest, ChatResponse, ChatStream } from "../pipeline/types.ts";
+import type { UpstreamCallOptions } from "./http.ts";
 
 export interface ProviderCall {
   request: ChatRequest;
@@ -7,6 +8,8 @@ export interface ProviderCall {
   signal: AbortSignal;
   /** key chosen from the provider's key pool for this call; used instead of the client's configured key */
   apiKey?: string;
+  /** response size limit and send notification, passed through to postUpstream */
+  upstream?: UpstreamCallOptions;
   /** what the caller sent besides the body, for clients that forward some of it (Anthropic beta headers, ?beta=true) */
   client?: { headers: Headers; search?: string };
 }

@@ -16,6 +16,8 @@ export function errorResponse(format: WireFormat, err: unknown, headers: Record<
   const e = toGatewayError(err);
   const h: Record<string, string> = { "content-type": "application/json", ...headers };
   if (e.extra.retryAfterSecs !== undefined) h["retry-after"] = String(Math.ceil(e.extra.retryAfterSecs));
+  // a body that did not arrive in time leaves the connection mid-request: close it rather than read on
+  if (e.status === 408) h.connection = "close";
   const status = e.status >= 400 && e.status <= 599 ? e.status : 502;
   return new Response(JSON.stringify(format.renderError(e)), { status, headers: h });
 }

@@ -2,6 +2,7 @@
 import type { Config } from "../config/types.ts";
 import { createApp } from "./app.ts";
 import { buildServices, type ServiceOverrides } from "./build-services.ts";
+import { routableRequest } from "./host-routing.ts";
 import type { GatewayServices } from "./services.ts";
 
 export interface RunningGateway {
@@ -21,14 +22,21 @@ export function parseHostPort(hostPort: string): { hostname: string; port: numbe
 export async function startGateway(config: Config, overrides: ServiceOverrides = {}): Promise<RunningGateway> {
   const services = buildServices(config, overrides);
   const { hostname, port } = parseHostPort(config.host_port);
-  const app = createApp(services).listen({
+  const handle = createApp(services).fetch;
+  // Bun.serve directly rather than Elysia's listen(): every request passes routableRequest first
+  // (listen() would also route some paths natively, around it)
+  const server = Bun.serve({
     hostname,
     port,
+    development: false,
     // Our own reader enforces max_body_bytes with a JSON 413; Bun's cap only stops abuse far beyond it.
     maxRequestBodySize: config.max_body_bytes * 2 + 1024 * 1024,
     idleTimeout: 255,
+    fetch(request) {
+      const routable = routableRequest(request);
+      return routable instanceof Response ? routable : handle(routable);
+    },
   });
-  const server = app.server!;
   const shownHost = hostname === "0.0.0.0" || hostname === "::" ? "127.0.0.1" : hostname;
   let stopping: Promise<void> | undefined;
   return {
