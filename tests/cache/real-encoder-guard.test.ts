@@ -10,15 +10,15 @@ import { startTestGateway } from "../helpers/gateway.ts";
 import { startMockOpenAI, type MockUpstream } from "../helpers/mock-openai-upstream.ts";
 import { startUseSidecar, type UseSidecar } from "../helpers/use-sidecar.ts";
 
-/** USE-lite's calibrated threshold (docs/semantic-cache.md, `isartor cache calibrate`) */
-const USE_LITE_THRESHOLD = "0.85";
+/** the operating point docs/semantic-cache.md gives for USE-lite (measured by scripts/bench/deflection.ts) */
+const USE_LITE_THRESHOLD = "0.90";
 
 const PARAPHRASES: [string, string][] = [
   ["How can I change the email address on my account?", "How do I update my account's email address?"],
   ["What time does the store close on Sundays?", "When does the store close on Sunday?"],
   ["How many calories should I eat per day to lose weight?", "How many calories a day should I eat to lose weight?"],
   ["How do I center a div in CSS?", "How can I center a div with CSS?"],
-  ["Can dogs eat grapes?", "Is it safe for dogs to eat grapes?"],
+  ["What are the symptoms of the flu?", "What symptoms does the flu cause?"],
 ];
 
 const NEAR_MISSES: [string, string][] = [
