@@ -106,6 +106,32 @@ describe("malformed percent-encoding in a Gemini model path", () => {
   }
 });
 
+describe("odd paths on every surface", () => {
+  const paths = [
+    "/v1/chat/completions%",
+    "//v1/chat/completions",
+    "/v1beta/models/%2e%2e%2fetc:generateContent",
+    "/v1beta/models/:generateContent",
+    "/v1beta/models/%00:generateContent",
+    "/v1beta/%E0%A4%A",
+    "/v1beta/models/x:generateContent?alt=%",
+    "/v1/messages%ZZ",
+    "/api/admin/%",
+    "/%",
+    "/health%",
+  ];
+  for (const path of paths) {
+    for (const method of ["GET", "POST"]) {
+      test(`${method} ${path} → 4xx with a JSON error`, async () => {
+        const r = await raw([`${method} ${path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`]);
+        expect(r.status).toBeGreaterThanOrEqual(400);
+        expect(r.status).toBeLessThan(500);
+        expect(JSON.parse(r.body).error).toBeDefined();
+      });
+    }
+  }
+});
+
 describe("a client that stops sending its body", () => {
   test("gets 408 with Connection: close, and the connection is closed", async () => {
     const start = `POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"model":`;
