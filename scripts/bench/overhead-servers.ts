@@ -2,6 +2,7 @@
 //   mock            OpenAI-shaped JSON upstream
 //   proxy <url>     bare Bun.serve reverse proxy to <url>
 //   const           bare Bun.serve returning a constant chat completion
+//   sink            accepts anything with 200 (an OTLP collector for the monitoring-on scenario)
 const role = Bun.argv[2];
 const COMPLETION = JSON.stringify({
   id: "chatcmpl-bench",
@@ -31,6 +32,16 @@ if (role === "mock" || role === "const") {
       const url = new URL(req.url);
       const res = await fetch(`${upstream.origin}${url.pathname}`, { method: req.method, headers: req.headers, body: await req.arrayBuffer() });
       return new Response(res.body, { status: res.status, headers: res.headers });
+    },
+  });
+} else if (role === "sink") {
+  // an OTLP collector stand-in: takes every export and answers 200 at once
+  server = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    async fetch(req) {
+      await req.arrayBuffer();
+      return new Response("{}", { headers: { "content-type": "application/json" } });
     },
   });
 } else {

@@ -1,100 +1,145 @@
 #!/usr/bin/env bun
-// Gateway overhead, all measured in one run on this machine (servers in child processes, load from this one):
-//   (a) direct to the mock upstream        (b) bare Bun.serve reverse proxy → mock
-//   (c) isartor L3 pass-through → mock      (d) isartor L1a hits      (e) bare Bun.serve constant
-// Prints p50/p95/p99 and throughput, and the ratios (c)/(b) p99 (target ≤ 1.3) and (d)/(e) throughput (target ≥ 0.6).
-// Usage: bun scripts/bench/overhead.ts [--concurrency 32] [--seconds 5]
-import { parseArgs } from "node:util";
-import { resolve } from "node:path";
+// Gateway overhead, every scenario against the same mock upstream in one run on this machine:
+//   (a) direct → mock            (b) bare Bun.serve reverse proxy → mock      (p) Portkey's open-source gateway → mock
+//   (c) isartor L3 pass-through  (m) isartor L3 with monitoring on (OTLP to a local sink)
+//   (d) isartor L1a hits         (e) bare Bun.serve returning a constant
+// Servers run pinned to one core, the load generator (wrk, else autocannon) to another; unique prompts
+// where a cache must not answer; several rounds in rotating order; ratios are medians over rounds.
+// Usage: bun scripts/bench/overhead.ts [--connections 16] [--seconds 5] [--rounds 3] [--json]
 import { cpus } from "node:os";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { loadGenerator, runLoad, type LoadResult } from "./load-generator.ts";
 
-const { values } = parseArgs({ args: Bun.argv.slice(2), options: { concurrency: { type: "string" }, seconds: { type: "string" } } });
-const CONCURRENCY = Number(values.concurrency ?? 32);
+const { values } = parseArgs({ args: Bun.argv.slice(2), options: { connections: { type: "string" }, seconds: { type: "string" }, rounds: { type: "string" }, json: { type: "boolean" }, only: { type: "string" } } });
+const CONNECTIONS = Number(values.connections ?? 16);
 const SECONDS = Number(values.seconds ?? 5);
+const ROUNDS = Number(values.rounds ?? 3);
 const ROOT = resolve(import.meta.dir, "../..");
+const N = cpus().length;
+// servers share the first cores, the load generator gets the last one to itself
+const SERVER_CPUS = N >= 2 ? (N === 2 ? "0" : `0-${N - 2}`) : undefined;
+const LOAD_CPUS = N >= 2 ? String(N - 1) : undefined;
 const children: ReturnType<typeof Bun.spawn>[] = [];
 
-async function spawnServer(args: string[], env: Record<string, string> = {}, ready = /READY (\d+)|listening on http:\/\/[^:]+:(\d+)/): Promise<string> {
-  const proc = Bun.spawn([process.execPath, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdout: "pipe", stderr: "ignore" }); // request logs (info level, the default) are formatted but not printed
+async function spawnServer(cmd: string[], env: Record<string, string> = {}, ready = /READY (\d+)|listening on http:\/\/[^:]+:(\d+)|running at:\s*\S*?:(\d+)/): Promise<string> {
+  const full = SERVER_CPUS && Bun.which("taskset") ? ["taskset", "-c", SERVER_CPUS, ...cmd] : cmd;
+  const proc = Bun.spawn(full, { cwd: ROOT, env: { ...process.env, ...env }, stdout: "pipe", stderr: "ignore" });
   children.push(proc);
   const reader = proc.stdout.getReader();
   let out = "";
-  while (!ready.test(out)) {
+  const deadline = Date.now() + 60_000;
+  while (!ready.test(out.replace(/\x1b\[[0-9;]*m/g, ""))) {
+    if (Date.now() > deadline) throw new Error(`server did not start: ${cmd.join(" ")}: ${out}`);
     const { value, done } = await reader.read();
-    if (done) throw new Error(`server exited: ${out}`);
+    if (done) throw new Error(`server exited: ${cmd.join(" ")}: ${out}`);
     out += new TextDecoder().decode(value);
   }
-  const m = ready.exec(out)!;
+  const m = ready.exec(out.replace(/\x1b\[[0-9;]*m/g, ""))!;
   (async () => {
     while (!(await reader.read()).done);
   })();
-  return `http://127.0.0.1:${m[1] ?? m[2]}`;
+  return `http://127.0.0.1:${m[1] ?? m[2] ?? m[3]}`;
 }
 
-interface Result {
+const bun = (script: string, ...args: string[]) => [process.execPath, script, ...args];
+
+interface Scenario {
+  id: string;
   name: string;
-  p50: number;
-  p95: number;
-  p99: number;
-  rps: number;
-  errors: number;
+  url: string;
+  unique: boolean;
+  headers?: Record<string, string>;
 }
 
-async function load(name: string, url: string, body: string, headers: Record<string, string> = {}): Promise<Result> {
-  const init = { method: "POST", headers: { "content-type": "application/json", ...headers }, body };
-  const warmUntil = performance.now() + 1000;
-  const until = warmUntil + SECONDS * 1000;
-  const latencies: number[] = [];
-  let errors = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (true) {
-        const t0 = performance.now();
-        if (t0 > until) return;
-        try {
-          const res = await fetch(url, init);
-          await res.arrayBuffer();
-          if (!res.ok) errors++;
-        } catch {
-          errors++;
-        }
-        if (t0 >= warmUntil) latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  latencies.sort((a, b) => a - b);
-  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-  return { name, p50: q(0.5), p95: q(0.95), p99: q(0.99), rps: latencies.length / SECONDS, errors };
-}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 try {
-  const body = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "What is the answer to everything?" }] });
-  const mock = await spawnServer(["scripts/bench/overhead-servers.ts", "mock"]);
-  const proxy = await spawnServer(["scripts/bench/overhead-servers.ts", "proxy", mock]);
-  const constant = await spawnServer(["scripts/bench/overhead-servers.ts", "const"]);
-  const isartor = await spawnServer(["src/main.ts", "up", "--host", "127.0.0.1", "--port", "0"], {
-    HOME: "/tmp",
+  const mock = await spawnServer(bun("scripts/bench/overhead-servers.ts", "mock"));
+  const proxy = await spawnServer(bun("scripts/bench/overhead-servers.ts", "proxy", mock));
+  const constant = await spawnServer(bun("scripts/bench/overhead-servers.ts", "const"));
+  const sink = await spawnServer(bun("scripts/bench/overhead-servers.ts", "sink"));
+  const gatewayEnv = (extra: Record<string, string> = {}) => ({
+    HOME: mkdtempSync(join(tmpdir(), "isartor-bench-home-")),
     ISARTOR__EXTERNAL_LLM_BASE_URL: `${mock}/v1`,
     ISARTOR__EXTERNAL_LLM_API_KEY: "bench",
     ISARTOR__CACHE_MODE: "exact",
+    ISARTOR__PROVIDER_HEALTH_CHECK_INTERVAL_SECS: "0",
+    ...extra,
   });
+  const isartor = await spawnServer(bun("src/main.ts", "up", "--host", "127.0.0.1", "--port", "0"), gatewayEnv());
+  const monitored = await spawnServer(
+    bun("src/main.ts", "up", "--host", "127.0.0.1", "--port", "0"),
+    gatewayEnv({ ISARTOR__ENABLE_MONITORING: "true", ISARTOR__OTEL_EXPORTER_ENDPOINT: sink }),
+  );
+  const portkeyEntry = join(ROOT, "node_modules/@portkey-ai/gateway/build/start-server.js");
+  const portkeyPort = 20000 + Math.floor(Math.random() * 20000);
+  const portkey = existsSync(portkeyEntry) && Bun.which("node")
+    ? await spawnServer(["node", portkeyEntry, `--port=${portkeyPort}`, "--headless"], { NODE_ENV: "production" }).catch((err) => (console.error(`Portkey gateway not measured: ${err.message}`), undefined))
+    : undefined;
+
   const path = "/v1/chat/completions";
-  const results = [
-    await load("(a) direct → mock", `${mock}${path}`, body),
-    await load("(b) bare Bun proxy → mock", `${proxy}${path}`, body),
-    await load("(c) isartor L3 pass-through", `${isartor}${path}`, body, { "x-isartor-cache": "bypass" }),
-    await load("(d) isartor L1a hits", `${isartor}${path}`, body),
-    await load("(e) bare Bun constant", `${constant}${path}`, body),
-  ];
-  console.log(`\nmachine: ${cpus().length}× ${cpus()[0]?.model ?? "cpu"}, bun ${Bun.version}, concurrency ${CONCURRENCY}, ${SECONDS}s per scenario\n`);
-  console.log("scenario                         p50 ms   p95 ms   p99 ms      req/s  errors");
-  for (const r of results) {
-    console.log(`${r.name.padEnd(30)} ${r.p50.toFixed(2).padStart(8)} ${r.p95.toFixed(2).padStart(8)} ${r.p99.toFixed(2).padStart(8)} ${r.rps.toFixed(0).padStart(10)} ${String(r.errors).padStart(7)}`);
+  const scenarios: Scenario[] = [
+    { id: "a", name: "(a) direct → mock", url: `${mock}${path}`, unique: true },
+    { id: "b", name: "(b) bare Bun proxy → mock", url: `${proxy}${path}`, unique: true },
+    ...(portkey ? [{ id: "p", name: "(p) Portkey gateway → mock", url: `${portkey}${path}`, unique: true, headers: { "x-portkey-provider": "openai", "x-portkey-custom-host": `${mock}/v1`, authorization: "Bearer bench" } }] : []),
+    { id: "c", name: "(c) isartor L3 pass-through", url: `${isartor}${path}`, unique: true },
+    { id: "m", name: "(m) isartor L3, monitoring on", url: `${monitored}${path}`, unique: true },
+    { id: "d", name: "(d) isartor L1a hits", url: `${isartor}${path}`, unique: false },
+    { id: "e", name: "(e) bare Bun constant", url: `${constant}${path}`, unique: false },
+  ].filter((s) => !values.only || values.only.split(",").includes(s.id));
+  const body = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "What is the answer to everything? UNIQUE" }] });
+  const fixed = body.replace("UNIQUE", "fixed");
+
+  // warm every path once (JIT, connection pools, the L1a entry for (d))
+  for (const s of scenarios) await runLoad({ url: s.url, body: s.unique ? body : fixed, unique: s.unique, headers: s.headers ?? {}, connections: 4, seconds: 1, cpus: LOAD_CPUS });
+  const rounds: Record<string, LoadResult>[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = scenarios.map((_, i) => scenarios[(i + r) % scenarios.length]!);
+    const results: Record<string, LoadResult> = {};
+    for (const s of order) results[s.id] = await runLoad({ url: s.url, body: s.unique ? body : fixed, unique: s.unique, headers: s.headers ?? {}, connections: CONNECTIONS, seconds: SECONDS, cpus: LOAD_CPUS });
+    rounds.push(results);
   }
-  const [, b, c, d, e] = results as [Result, Result, Result, Result, Result];
-  console.log(`\n(c)/(b) p99 latency: ${(c.p99 / b.p99).toFixed(2)}× (target ≤ 1.30)`);
-  console.log(`(c)/(b) p50 latency: ${(c.p50 / b.p50).toFixed(2)}×`);
-  console.log(`(d)/(e) throughput:  ${(d.rps / e.rps).toFixed(2)}× (target ≥ 0.60)`);
+
+  const ratio = (num: string, den: string, f: (x: LoadResult) => number) =>
+    rounds.every((r) => r[num] && r[den]) ? median(rounds.map((r) => f(r[num]!) / f(r[den]!))) : NaN;
+  const ratios = {
+    "c/b p99": ratio("c", "b", (x) => x.p99),
+    "c/b p50": ratio("c", "b", (x) => x.p50),
+    "d/e throughput": ratio("d", "e", (x) => x.rps),
+    "p/b p99": ratio("p", "b", (x) => x.p99),
+    "c/p p99": ratio("c", "p", (x) => x.p99),
+    "m/c p50": ratio("m", "c", (x) => x.p50),
+    "m/c throughput": ratio("m", "c", (x) => x.rps),
+  };
+  const perScenario = scenarios.map((s) => ({
+    id: s.id,
+    name: s.name,
+    p50_ms: median(rounds.map((r) => r[s.id]!.p50)),
+    p90_ms: median(rounds.map((r) => r[s.id]!.p90)),
+    p99_ms: median(rounds.map((r) => r[s.id]!.p99)),
+    rps: median(rounds.map((r) => r[s.id]!.rps)),
+    errors: rounds.reduce((n, r) => n + r[s.id]!.errors, 0),
+  }));
+  if (values.json) {
+    console.log(JSON.stringify({ machine: `${N}× ${cpus()[0]?.model}`, generator: loadGenerator(), connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, scenarios: perScenario, ratios }, null, 2));
+  } else {
+    console.log(`machine: ${N}× ${cpus()[0]?.model ?? "cpu"}, bun ${Bun.version}; load: ${loadGenerator()} on cpu ${LOAD_CPUS ?? "any"}, servers on cpu ${SERVER_CPUS ?? "any"}`);
+    console.log(`${CONNECTIONS} keep-alive connections, ${SECONDS} s per scenario, ${ROUNDS} rounds (medians shown)\n`);
+    console.log("scenario                          p50 ms   p90 ms   p99 ms      req/s  errors");
+    for (const r of perScenario) console.log(`${r.name.padEnd(32)} ${r.p50_ms.toFixed(3).padStart(8)} ${r.p90_ms.toFixed(3).padStart(8)} ${r.p99_ms.toFixed(3).padStart(8)} ${r.rps.toFixed(0).padStart(10)} ${String(r.errors).padStart(7)}`);
+    const show = (k: keyof typeof ratios, target = "") => console.log(`${k.padEnd(16)} ${Number.isNaN(ratios[k]) ? "n/a" : ratios[k].toFixed(2) + "×"} ${target}`);
+    console.log("");
+    show("c/b p99", "(target ≤ 1.30)");
+    show("c/b p50", "(target ≤ 1.15)");
+    show("d/e throughput", "(target ≥ 0.60)");
+    show("p/b p99", "(Portkey vs bare proxy)");
+    show("c/p p99", "(isartor vs Portkey; < 1 = isartor faster)");
+    show("m/c p50", "(cost of monitoring on)");
+    show("m/c throughput");
+  }
 } finally {
   for (const child of children) child.kill();
 }
