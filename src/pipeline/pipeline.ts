@@ -6,10 +6,15 @@ import { GatewayError } from "./errors.ts";
 import { estimateTokens } from "./tokens.ts";
 import { isUsableAnswer } from "./usable-answer.ts";
 import type { ChatResponse, ChatStream, LayerName, StreamChunk } from "./types.ts";
+import { layerSpanAttributes } from "../telemetry/request-trace.ts";
 
 export interface PipelineObserver {
   layerFailed?(layer: LayerName, err: unknown, ctx: RequestContext): void;
   answered?(answer: Answer, ctx: RequestContext): void;
+  /** a layer's handle() returned or threw after `ms` milliseconds */
+  layerDone?(layer: LayerName, ms: number, answer: Answer | undefined, ctx: RequestContext): void;
+  /** a completed answer was offered to this (cache) layer and taken without error */
+  remembered?(layer: LayerName, ctx: RequestContext): void;
 }
 
 export class Pipeline {
@@ -24,13 +29,21 @@ export class Pipeline {
       if (ctx.skip.has(layer.name)) continue;
       const started = performance.now();
       let answer: Answer | undefined;
+      const span = ctx.trace?.layer(layer.name);
       try {
         answer = await layer.handle(ctx);
       } catch (err) {
+        span?.fail(err);
         if (!layer.failOpen || ctx.signal.aborted) throw err;
         this.observer.layerFailed?.(layer.name, err, ctx);
       } finally {
-        ctx.timings[layer.name] = (ctx.timings[layer.name] ?? 0) + (performance.now() - started);
+        const ms = performance.now() - started;
+        ctx.timings[layer.name] = (ctx.timings[layer.name] ?? 0) + ms;
+        this.observer.layerDone?.(layer.name, ms, answer, ctx);
+        if (span) {
+          span.set(layerSpanAttributes(layer.name, answer, ctx));
+          span.end();
+        }
       }
       if (!answer) continue;
       const earlier = this.layers.slice(0, i).filter((l) => l.remember);
@@ -47,10 +60,15 @@ export class Pipeline {
   private async offer(layers: Layer[], ctx: RequestContext, response: ChatResponse, from: LayerName) {
     if (!isUsableAnswer(ctx.request, response)) return;
     for (const layer of layers) {
+      const span = ctx.trace?.insert(layer.name);
       try {
         await layer.remember!(ctx, response, from);
+        this.observer.remembered?.(layer.name, ctx);
       } catch (err) {
+        span?.fail(err);
         this.observer.layerFailed?.(layer.name, err, ctx);
+      } finally {
+        span?.end();
       }
     }
   }

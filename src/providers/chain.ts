@@ -328,14 +328,21 @@ export class ProviderChain {
         }
 
         const started = performance.now();
+        const span = ctx.trace?.attempt(m.name, target.model, attempt + 1);
+        span?.set({ "isartor.key_id": key.id });
         try {
           const value = await call(m, target.model, key, started);
+          span?.end();
           m.breaker.success();
           this.opts.health?.success(m.name, performance.now() - started);
           finish(m.name);
           return { value, provider: m.name, model: target.model };
         } catch (err) {
           const e = toGatewayError(err);
+          if (span) {
+            span.fail(e);
+            span.end();
+          }
           if (ctx.signal.aborted) throw toGatewayError(ctx.signal.reason ?? e);
           this.recordUsage(ctx, m, target.model, key, started, "error", undefined, ctx.request.stream, e.message);
           const outcome = classify(e);

@@ -10,6 +10,7 @@ import { anthropicRoutes } from "./routes/anthropic.ts";
 import { chatRoutes } from "./routes/chat.ts";
 import { geminiRoutes } from "./routes/gemini.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
 import { modelsRoutes } from "./routes/models.ts";
 import { responsesRoutes } from "./routes/responses.ts";
 import { rootRoutes } from "./routes/root.ts";
@@ -26,18 +27,21 @@ export function createApp(services: GatewayServices) {
       if (!refused) return;
       logger.info("request refused", { method: request.method, path: new URL(request.url).pathname, status: refused.error.status, error: refused.error.message });
       recordRefusal(services.runtime.recent, request, refused.error);
+      services.telemetry.refused(request, refused.error.status, refused.error.message);
       return errorResponse(refused.format, refused.error);
     })
     .onError(({ code, error, request }) => {
       if (code === "NOT_FOUND") {
         const url = new URL(request.url);
         logger.info("request", { method: request.method, path: url.pathname, status: 404, error: "no such route" });
+        services.telemetry.refused(request, 404, "no such route");
         return errorResponse(formatForRequest(url.pathname, request.headers), new GatewayError(404, "not_found", `no route for ${request.method} ${url.pathname}`));
       }
       if (code === "PARSE" || code === "VALIDATION") return errorResponse(openaiFormat, new GatewayError(400, "invalid_request", String((error as Error).message)));
       return errorResponse(openaiFormat, error);
     })
     .use(healthRoutes(services))
+    .use(metricsRoutes(services))
     .use(modelsRoutes(services))
     .use(adminRoutes(services))
     .use(dashboardRoutes(services))

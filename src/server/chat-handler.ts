@@ -63,7 +63,9 @@ export async function handleChat(services: GatewayServices, format: WireFormat, 
   const rt = services.runtime;
   const requestId = newId("req_");
   const started = performance.now();
-  const log: { status: number; principal?: Principal; layer?: string; provider?: string; stream?: boolean; error?: string } = { status: 200 };
+  const log: { status: number; principal?: Principal; layer?: string; provider?: string; stream?: boolean; error?: string; errorKind?: string; tokensIn?: number; tokensOut?: number } = { status: 200 };
+  // metrics, spans and the request log line for this request
+  const obs = services.telemetry.begin(request, requestId, format.name);
   const cleanup = () => {
     clearTimeout(timeout);
     request.signal.removeEventListener("abort", onClientAbort);
@@ -88,11 +90,13 @@ export async function handleChat(services: GatewayServices, format: WireFormat, 
       key_id: log.principal?.id, tenant: log.principal?.tenant, layer: log.layer, provider: log.provider, stream: log.stream,
       duration_ms: Math.round(performance.now() - started), ...(log.error ? { error: log.error } : {}),
     });
+    obs.finish(log);
   };
   try {
     // L0 before a byte of the body is read: who is calling, and may they.
     const principal = (log.principal = rt.guard.admit(request.headers));
     const body = await rt.guard.readBody(request);
+    obs.requestBody(body);
     const chat = format.parse(body, { ...parseOpts, tenant: principal.tenant, headers: request.headers });
     rt.guard.admitTokens(principal, chat);
     log.stream = chat.stream;
@@ -109,7 +113,9 @@ export async function handleChat(services: GatewayServices, format: WireFormat, 
       timings: {},
       responseHeaders: {},
       skip: new Set(),
+      trace: obs.trace,
     };
+    obs.watch(ctx);
     const answer = await services.pipeline.run(ctx);
     const meta: RenderMeta = { layer: answer.layer, provider: answer.provider };
     log.layer = answer.layer;
@@ -117,7 +123,7 @@ export async function handleChat(services: GatewayServices, format: WireFormat, 
     const headers = { ...isolationHeaders(answer), ...ctx.responseHeaders, "x-request-id": ctx.id };
 
     if (chat.stream) {
-      const chunks = answer.kind === "stream" ? answer.stream : replayStream(answer.response);
+      const chunks = obs.tap(answer.kind === "stream" ? answer.stream : replayStream(answer.response));
       streaming = true;
       return new Response(streamBody(format.renderStream(guarded(rt.guard.meterStream(principal, chunks), rt.redactor), chat, meta), cleanup), {
         headers: { ...headers, "content-type": format.streamContentType(chat), "cache-control": "no-cache", connection: "keep-alive" },
@@ -125,13 +131,18 @@ export async function handleChat(services: GatewayServices, format: WireFormat, 
     }
     const response = answer.kind === "response" ? answer.response : await collect(answer.stream);
     rt.guard.chargeOutput(principal, response.usage.outputTokens);
-    return Response.json(format.render(response, chat, meta), { headers });
+    log.tokensIn = response.usage.inputTokens;
+    log.tokensOut = response.usage.outputTokens;
+    const rendered = format.render(response, chat, meta);
+    obs.response(rendered);
+    return Response.json(rendered, { headers });
   } catch (err) {
     // upstream errors can echo a provider key ("Incorrect API key provided: sk-…"): scrub before it leaves
     const raw = toGatewayError(err);
     const e = new GatewayError(raw.status, raw.kind, rt.redactor.text(raw.message), rt.redactor.value(raw.extra) as typeof raw.extra);
     log.status = e.status;
     log.error = e.message;
+    log.errorKind = e.kind;
     return errorResponse(format, e, { "x-request-id": requestId });
   } finally {
     if (!streaming) cleanup();

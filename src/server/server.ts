@@ -3,11 +3,14 @@ import type { Config } from "../config/types.ts";
 import { createApp } from "./app.ts";
 import { buildServices, type ServiceOverrides } from "./build-services.ts";
 import { routableRequest } from "./host-routing.ts";
+import { metricsListener } from "./routes/metrics.ts";
 import type { GatewayServices } from "./services.ts";
 
 export interface RunningGateway {
   url: string;
   port: number;
+  /** the separate /metrics address, when metrics.listen is set */
+  metricsUrl?: string;
   services: GatewayServices;
   /** stop accepting, wait for in-flight requests (up to the grace period), release resources */
   stop(): Promise<void>;
@@ -38,14 +41,18 @@ export async function startGateway(config: Config, overrides: ServiceOverrides =
     },
   });
   const shownHost = hostname === "0.0.0.0" || hostname === "::" ? "127.0.0.1" : hostname;
+  const metricsAt = config.metrics.enabled && config.metrics.listen ? parseHostPort(config.metrics.listen) : undefined;
+  const metricsServer = metricsAt && metricsListener(services, metricsAt.hostname, metricsAt.port);
   let stopping: Promise<void> | undefined;
   return {
     url: `http://${shownHost}:${server.port}`,
     port: server.port!,
+    ...(metricsServer ? { metricsUrl: `http://${metricsAt!.hostname === "0.0.0.0" || metricsAt!.hostname === "::" ? "127.0.0.1" : metricsAt!.hostname}:${metricsServer.port}/metrics` } : {}),
     services,
     stop() {
       stopping ??= (async () => {
         const drained = server.stop(false);
+        metricsServer?.stop(true);
         const deadline = Date.now() + config.shutdown_grace_secs * 1000;
         while (services.inFlight() > 0 && Date.now() < deadline) await Bun.sleep(25);
         if (services.inFlight() > 0) await server.stop(true);

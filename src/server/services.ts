@@ -4,11 +4,14 @@ import type { Pipeline } from "../pipeline/pipeline.ts";
 import type { ProviderSetup } from "../providers/client-factory.ts";
 import type { LayerName } from "../pipeline/types.ts";
 import type { GatewayRuntime } from "../guard/runtime.ts";
+import type { GatewayTelemetry } from "../telemetry/telemetry.ts";
 import type { CacheBackendStatus } from "../cache/create-stores.ts";
 
 export interface GatewayServices {
   config: Config;
   pipeline: Pipeline;
+  /** metrics registry, tracer (enable_monitoring) and request log */
+  telemetry: GatewayTelemetry;
   version: string;
   startedAt: number;
   /** the isartor.toml the configuration came from, when there was one */

@@ -12,7 +12,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
   const dir = mkdtempSync(join(tmpdir(), "isartor-cfg-"));
   // request log lines stay out of test output unless a test asks for them (ISARTOR__LOG_LEVEL: "info")
   const quiet = { ISARTOR__LOG_LEVEL: "warn" };
-  return loadConfig({ env: { ISARTOR__HOST_PORT: "127.0.0.1:0", ISARTOR__USAGE__PATH: join(dir, "usage.jsonl"), ...quiet, ...env }, cwd: dir, home: dir }).config;
+  return loadConfig({ env: { ISARTOR__HOST_PORT: "127.0.0.1:0", ISARTOR__USAGE__PATH: join(dir, "usage.jsonl"), ISARTOR__REQUEST_LOG__PATH: join(dir, "requests.jsonl"), ...quiet, ...env }, cwd: dir, home: dir }).config;
 }
 
 export async function startTestGateway(env: Record<string, string> = {}, overrides: ServiceOverrides = {}): Promise<RunningGateway> {
