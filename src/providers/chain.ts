@@ -395,10 +395,10 @@ export class ProviderChain {
     if (!lastError) {
       throw new GatewayError(503, "unavailable", `no provider could take this request: ${failures.join("; ") || "no provider matches this model"}`, {
         code: "providers_unavailable",
+        ...(Number.isFinite(soonestRetrySecs) ? { retryAfterSecs: Math.max(1, soonestRetrySecs) } : {}),
       });
     }
     const detail = failures.length > 1 ? `all providers failed: ${failures.join("; ")}` : lastError.message;
     throw new GatewayError(lastError.status, lastError.kind, detail, lastError.extra);
   }
 }
-        ...(Number.isFinite(soonestRetrySecs) ? { retryAfterSecs: Math.max(1, soonestRetrySecs) } : {}),
