@@ -216,9 +216,15 @@ if (!values["skip-replay"]) {
       .filter(Boolean)
       .map((l) => (JSON.parse(l) as { prompt: string }).prompt);
   const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
-  for (const t of thresholds) {
+  // every threshold with the guard, and the middle one without it for comparison
+  const runs = [...thresholds.map((t) => ({ t, guard: true })), { t: thresholds[Math.floor(thresholds.length / 2)]!, guard: false }];
+  for (const { t, guard } of runs) {
     for (const file of ["isartor_faq_loop.jsonl", "isartor_diverse_tasks.jsonl"]) {
-      const gw = await startBenchGateway({ modelDir: "", upstreamPort: upstream.port!, env: { ISARTOR__CACHE_MODE: "both", ISARTOR__SIMILARITY_THRESHOLD: t, ISARTOR__EMBEDDING_SIDECAR__SIDECAR_URL: sidecar.url } });
+      const gw = await startBenchGateway({
+        modelDir: "",
+        upstreamPort: upstream.port!,
+        env: { ISARTOR__CACHE_MODE: "both", ISARTOR__SIMILARITY_THRESHOLD: t, ISARTOR__SEMANTIC_GUARD: String(guard), ISARTOR__EMBEDDING_SIDECAR__SIDECAR_URL: sidecar.url },
+      });
       const layers: Record<string, number> = {};
       const served: [string, string][] = [];
       const refusals: Record<string, number> = {};
@@ -241,7 +247,7 @@ if (!values["skip-replay"]) {
       const n = list.length;
       const deflected = (layers.l1a ?? 0) + (layers.l1b ?? 0);
       const allDistinct = new Set(list).size === list.length;
-      console.log(`  threshold ${t} ${file.padEnd(28)} ${n} prompts (${new Set(list).size} distinct): l1a ${pct((layers.l1a ?? 0) / n)}, l1b ${pct((layers.l1b ?? 0) / n)}, deflected ${pct(deflected / n)}; l1b hits that served another prompt's answer: ${served.length}${allDistinct ? " (all prompts distinct: each is a wrong answer)" : " (listed for judging)"}; guard refusals ${JSON.stringify(refusals)}`);
+      console.log(`  threshold ${t}${guard ? "" : " NO GUARD"} ${file.padEnd(28)} ${n} prompts (${new Set(list).size} distinct): l1a ${pct((layers.l1a ?? 0) / n)}, l1b ${pct((layers.l1b ?? 0) / n)}, deflected ${pct(deflected / n)}; l1b hits that served another prompt's answer: ${served.length}${allDistinct ? " (all prompts distinct: each is a wrong answer)" : " (listed for judging)"}; guard refusals ${JSON.stringify(refusals)}`);
       for (const [asked, answered] of served) console.log(`      asked "${asked}"  ←  answer of "${answered}"`);
     }
   }
