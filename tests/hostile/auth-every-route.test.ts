@@ -8,7 +8,8 @@ import { discoverRoutes, isErrorShape } from "./routes.ts";
 
 const KEY = "route-gateway-key-0123456789";
 const ADMIN = "route-admin-key-0123456789";
-const PUBLIC = new Set(["/health", "/healthz", "/readyz"]);
+// "/" answers probes with the list of API surfaces (no data); see src/guard/auth-gate.ts
+const PUBLIC = new Set(["/", "/health", "/healthz", "/readyz"]);
 // the dashboard's static page and assets hold no data (what they show comes from /api/admin/*)
 const DASHBOARD_ASSETS = new Set(["/dashboard", "/dashboard/app.js", "/dashboard/app.css"]);
 
