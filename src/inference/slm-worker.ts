@@ -1,5 +1,7 @@
 // Bun Worker: runs a GGUF through node-llama-cpp off the event loop. The model and one context are
-// loaded once; each job gets a fresh chat session on the same sequence (history cleared after).
+// loaded once, with two sequences: classification keeps its history, so the next call reuses the
+// evaluated classifier prompt (only the new question is evaluated); answers clear theirs after each
+// job, so the token meter counts the whole prompt as the answer's input tokens.
 import type { ChatHistoryItem, Llama, LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaModel } from "node-llama-cpp";
 import { labelSchema, recoverLabel } from "./slm-label.ts";
 import type { FromSlmWorker, SlmJob, SlmLoadSettings, ToSlmWorker } from "./slm-protocol.ts";
@@ -9,7 +11,8 @@ declare const self: Worker;
 let llama: Llama | undefined;
 let model: LlamaModel | undefined;
 let context: LlamaContext | undefined;
-let sequence: LlamaContextSequence | undefined;
+let classifySequence: LlamaContextSequence | undefined;
+let answerSequence: LlamaContextSequence | undefined;
 let settings: SlmLoadSettings | undefined;
 const grammars = new Map<string, LlamaGrammar>();
 const running = new Map<number, AbortController>();
@@ -23,8 +26,9 @@ async function load(s: SlmLoadSettings) {
     // build "never": a missing prebuilt binary is an error, never a compile at startup
     llama = await getLlama({ gpu: s.gpu, build: "never", logLevel: LlamaLogLevel.error, progressLogs: false });
     model = await llama.loadModel({ modelPath: s.modelPath });
-    context = await model.createContext({ threads: s.threads, contextSize: Math.min(s.contextSize, model.trainContextSize), sequences: 1 });
-    sequence = context.getSequence();
+    context = await model.createContext({ threads: s.threads, contextSize: Math.min(s.contextSize, model.trainContextSize), sequences: 2 });
+    classifySequence = context.getSequence();
+    answerSequence = context.getSequence();
     reply({ type: "loaded", gpu: llama.gpu, contextSize: context.contextSize });
   } catch (err) {
     reply({ type: "load_failed", message: (err as Error).message ?? String(err) });
@@ -50,8 +54,9 @@ async function run(id: number, job: SlmJob) {
   running.set(id, stop);
   let aborted = false;
   stop.signal.addEventListener("abort", () => (aborted = stop.signal.reason !== "label"), { once: true });
-  const meter = sequence!.tokenMeter.getState();
-  const session = new LlamaChatSession({ contextSequence: sequence!, systemPrompt: job.system, autoDisposeSequence: false });
+  const sequence = job.kind === "classify" ? classifySequence! : answerSequence!;
+  const meter = sequence.tokenMeter.getState();
+  const session = new LlamaChatSession({ contextSequence: sequence, systemPrompt: job.system, autoDisposeSequence: false });
   let outcome: FromSlmWorker;
   try {
     const common = { temperature: 0, repeatPenalty: { penalty: settings!.repeatPenalty }, signal: stop.signal, stopOnAbortSignal: true, maxTokens: job.maxTokens };
@@ -74,7 +79,7 @@ async function run(id: number, job: SlmJob) {
       result = await session.promptWithMeta(last.text, { ...common, onTextChunk: (chunk) => reply({ type: "text", id, text: chunk }) });
     }
     if (aborted) throw new Error("aborted");
-    const used = sequence!.tokenMeter.diff(meter);
+    const used = sequence.tokenMeter.diff(meter);
     outcome = {
       type: "done",
       id,
@@ -89,7 +94,7 @@ async function run(id: number, job: SlmJob) {
   }
   running.delete(id);
   session.dispose({ disposeSequence: false });
-  await sequence!.clearHistory();
+  if (job.kind === "generate") await sequence.clearHistory();
   reply(outcome);
 }
 
