@@ -39,11 +39,13 @@ const fmt = (xs: number[]) => `p50 ${pct(xs, 0.5).toFixed(1).padStart(7)} ms  p9
 // direct: node-llama-cpp on this thread, as an application would call it
 const llama = await getLlama({ gpu: GPU, build: "never", logLevel: LlamaLogLevel.error });
 const model = await llama.loadModel({ modelPath: MODEL });
-const context = await model.createContext({ threads: THREADS, contextSize: Math.min(CONTEXT, model.trainContextSize), sequences: 1 });
+// as the worker does: a classify sequence that keeps its prompt evaluated, an answer sequence cleared per call
+const context = await model.createContext({ threads: THREADS, contextSize: Math.min(CONTEXT, model.trainContextSize), sequences: 2 });
+const classifySequence = context.getSequence();
 const sequence = context.getSequence();
 const grammar = await llama.createGrammarForJsonSchema(labelSchema(labels) as never);
 async function directClassify(prompt: string) {
-  const session = new LlamaChatSession({ contextSequence: sequence, systemPrompt: classifierSystemPrompt("tiered"), autoDisposeSequence: false });
+  const session = new LlamaChatSession({ contextSequence: classifySequence, systemPrompt: classifierSystemPrompt("tiered"), autoDisposeSequence: false });
   const stop = new AbortController();
   let text = "";
   await session.prompt(prompt, {
@@ -51,7 +53,6 @@ async function directClassify(prompt: string) {
     onTextChunk: (c) => { text += c; if (recoverLabel(text, labels)) stop.abort(); },
   });
   session.dispose({ disposeSequence: false });
-  await sequence.clearHistory();
 }
 async function directAnswer(prompt: string): Promise<number> {
   const session = new LlamaChatSession({ contextSequence: sequence, systemPrompt: SYSTEM, autoDisposeSequence: false });

@@ -102,7 +102,12 @@ export class RemoteSlmBackend implements SlmBackend {
       let usage: ChatCompletion["usage"];
       for await (const event of sseEvents(up, `L2 ${this.kind}`, timeoutMs)) {
         if (event.data.trim() === "[DONE]") break;
-        const chunk = JSON.parse(event.data) as { choices?: { delta?: { content?: string | null }; finish_reason?: string | null }[]; usage?: ChatCompletion["usage"] };
+        const chunk = JSON.parse(event.data) as {
+          choices?: { delta?: { content?: string | null }; finish_reason?: string | null }[];
+          usage?: ChatCompletion["usage"];
+          error?: { message?: string };
+        };
+        if (chunk.error) throw new Error(`the L2 ${this.kind} stream reported an error: ${chunk.error.message ?? "unknown"}`);
         if (chunk.usage) usage = chunk.usage;
         const choice = chunk.choices?.[0];
         const piece = choice?.delta?.content;

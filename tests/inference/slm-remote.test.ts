@@ -102,6 +102,16 @@ describe("inference_engine = sidecar (llama.cpp server)", () => {
     const res = await ask(gw, { stream: true });
     expect(res.headers.get("x-isartor-layer")).toBe("l3");
   });
+
+  test("an answer stream that breaks after its first token ends with an error event", async () => {
+    sidecar.replies = [LABEL("TEMPLATE"), { text: "Hi there", pieces: ["Hi ", "there"], errorMidStream: "overloaded" }];
+    const res = await ask(gw, { stream: true });
+    expect(res.headers.get("x-isartor-layer")).toBe("l2");
+    const text = await res.text();
+    expect(text).toContain('"content":"Hi "');
+    expect(text).toContain("the local model stopped");
+    expect(text).toContain("overloaded");
+  });
 });
 
 describe("router_backend = vllm", () => {

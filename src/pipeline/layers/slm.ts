@@ -1,5 +1,6 @@
 // L2: a small local model classifies candidate requests (single-turn, no tools, no images by
-// default) and answers the simple ones itself; COMPLEX, an unreadable label, or any trouble with
+// default) and answers the simple ones itself (L0.5's "local" route skips the classification, its
+// "upstream" route skips L2); COMPLEX, an unreadable label, or any trouble with
 // the model (not loaded, queue full, timeout, crash) passes the request on. Answers stream as the
 // model generates them, carry the model's own token counts, and reach L1 only with cache_answers.
 import type { ClassifyCall, GenerateCall, GenerateResult, SlmBackend, SlmSkipReason, SlmTurn } from "../../inference/slm-backend.ts";
@@ -35,6 +36,8 @@ export interface SlmLayerStats {
   labels: Record<string, number>;
   answered: number;
   streamed: number;
+  /** candidates L0.5 routed "local": answered without classifying */
+  routed_local: number;
   /** candidates that went on because of their label (COMPLEX, or a label not in local_labels) */
   passed_on: number;
   /** candidates that went on because L2 could not answer: the fail-open count */
@@ -78,6 +81,7 @@ export class SlmLayer implements Layer {
       labels: Object.fromEntries(this.labels.map((l) => [l, 0])),
       answered: 0,
       streamed: 0,
+      routed_local: 0,
       passed_on: 0,
       failed_open: Object.fromEntries([...SLM_SKIP_REASONS, "unclassified", "empty_answer"].map((r) => [r, 0])) as Record<PassReason, number>,
       broken_streams: 0,
@@ -110,7 +114,8 @@ export class SlmLayer implements Layer {
   }
 
   async handle(ctx: RequestContext): Promise<Answer | undefined> {
-    const turns = this.turns(ctx.request);
+    // L0.5 sent it to a provider/model: not L2's to answer
+    const turns = ctx.route?.target === "upstream" ? undefined : this.turns(ctx.request);
     if (!turns) {
       this.counters.not_candidates++;
       return undefined;
@@ -126,13 +131,16 @@ export class SlmLayer implements Layer {
         maxTokens: this.opts.maxClassifyTokens,
         signal: ctx.signal,
       };
-      const { label } = await this.classifier.classify(classify);
-      if (!label) return this.pass(ctx, "unclassified");
-      this.counters.labels[label] = (this.counters.labels[label] ?? 0) + 1;
-      ctx.responseHeaders[LABEL_HEADER] = label;
-      if (!this.local.includes(label)) {
-        this.counters.passed_on++;
-        return undefined;
+      if (ctx.route?.target === "local") this.counters.routed_local++;
+      else {
+        const { label } = await this.classifier.classify(classify);
+        if (!label) return this.pass(ctx, "unclassified");
+        this.counters.labels[label] = (this.counters.labels[label] ?? 0) + 1;
+        ctx.responseHeaders[LABEL_HEADER] = label;
+        if (!this.local.includes(label)) {
+          this.counters.passed_on++;
+          return undefined;
+        }
       }
       const call: GenerateCall = {
         system: text(ctx.request.system).trim() || DEFAULT_SYSTEM,
