@@ -3,6 +3,8 @@
 //   (a) direct → mock            (b) bare Bun.serve reverse proxy → mock      (p) Portkey's open-source gateway → mock
 //   (c) isartor L3 pass-through  (m) isartor L3 with monitoring on (OTLP to a local sink)
 //   (d) isartor L1a hits         (e) bare Bun.serve returning a constant
+//   (f) isartor L1a hits, monitoring on   (o)/(g) isartor L3 / L1a hits with every observability
+//   feature off (metrics.enabled, request_log.enabled false): what the defaults and tracing cost
 // Servers run pinned to one core, the load generator (wrk, else autocannon) to another; unique prompts
 // where a cache must not answer; several rounds in rotating order; ratios are medians over rounds.
 // Usage: bun scripts/bench/overhead.ts [--connections 16] [--seconds 5] [--rounds 3] [--json]
@@ -74,6 +76,10 @@ try {
     bun("src/main.ts", "up", "--host", "127.0.0.1", "--port", "0"),
     gatewayEnv({ ISARTOR__ENABLE_MONITORING: "true", ISARTOR__OTEL_EXPORTER_ENDPOINT: sink }),
   );
+  const unobserved = await spawnServer(
+    bun("src/main.ts", "up", "--host", "127.0.0.1", "--port", "0"),
+    gatewayEnv({ ISARTOR__METRICS__ENABLED: "false", ISARTOR__REQUEST_LOG__ENABLED: "false" }),
+  );
   const portkeyEntry = join(ROOT, "node_modules/@portkey-ai/gateway/build/start-server.js");
   const portkeyPort = 20000 + Math.floor(Math.random() * 20000);
   const portkey = existsSync(portkeyEntry) && Bun.which("node")
@@ -89,6 +95,9 @@ try {
     { id: "m", name: "(m) isartor L3, monitoring on", url: `${monitored}${path}`, unique: true },
     { id: "d", name: "(d) isartor L1a hits", url: `${isartor}${path}`, unique: false },
     { id: "e", name: "(e) bare Bun constant", url: `${constant}${path}`, unique: false },
+    { id: "f", name: "(f) isartor L1a, monitoring on", url: `${monitored}${path}`, unique: false },
+    { id: "o", name: "(o) isartor L3, all obs. off", url: `${unobserved}${path}`, unique: true },
+    { id: "g", name: "(g) isartor L1a, all obs. off", url: `${unobserved}${path}`, unique: false },
   ].filter((s) => !values.only || values.only.split(",").includes(s.id));
   const body = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "What is the answer to everything? UNIQUE" }] });
   const fixed = body.replace("UNIQUE", "fixed");
@@ -113,6 +122,9 @@ try {
     "c/p p99": ratio("c", "p", (x) => x.p99),
     "m/c p50": ratio("m", "c", (x) => x.p50),
     "m/c throughput": ratio("m", "c", (x) => x.rps),
+    "f/d throughput": ratio("f", "d", (x) => x.rps),
+    "d/g throughput": ratio("d", "g", (x) => x.rps),
+    "c/o p50": ratio("c", "o", (x) => x.p50),
   };
   const perScenario = scenarios.map((s) => ({
     id: s.id,
@@ -139,6 +151,9 @@ try {
     show("c/p p99", "(isartor vs Portkey; < 1 = isartor faster)");
     show("m/c p50", "(cost of monitoring on)");
     show("m/c throughput");
+    show("f/d throughput", "(L1a hits: cost of tracing + OTLP push)");
+    show("d/g throughput", "(L1a hits: default metrics + request log vs all off)");
+    show("c/o p50", "(L3: default metrics + request log vs all off)");
   }
 } finally {
   for (const child of children) child.kill();

@@ -11,6 +11,7 @@ import { chatRoutes } from "./routes/chat.ts";
 import { geminiRoutes } from "./routes/gemini.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
+import { openapiRoutes } from "./routes/openapi.ts";
 import { modelsRoutes } from "./routes/models.ts";
 import { responsesRoutes } from "./routes/responses.ts";
 import { rootRoutes } from "./routes/root.ts";
@@ -42,6 +43,7 @@ export function createApp(services: GatewayServices) {
     })
     .use(healthRoutes(services))
     .use(metricsRoutes(services))
+    .use(openapiRoutes(services))
     .use(modelsRoutes(services))
     .use(adminRoutes(services))
     .use(dashboardRoutes(services))
