@@ -7,6 +7,7 @@ import { PeriodicExportingMetricReader, type IMetricReader } from "@opentelemetr
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import type { Config } from "../config/types.ts";
 import type { Answer, RequestContext } from "../pipeline/context.ts";
+import { newId } from "../pipeline/ids.ts";
 import type { LayerName } from "../pipeline/types.ts";
 import { VERSION } from "../version.ts";
 import type { Logger } from "./logger.ts";
@@ -50,7 +51,7 @@ export class GatewayTelemetry {
     this.metrics.request("L0_Guard", status);
     this.requestLog?.write({
       ts: new Date().toISOString(),
-      id: "",
+      id: newId("req_"),
       method: request.method,
       path: new URL(request.url).pathname,
       status,
