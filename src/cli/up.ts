@@ -9,6 +9,7 @@ import { homePath } from "../auth/isartor-home.ts";
 import { defaultPidFile, isAlive, readPidFile, removePidFile, waitReady, writePidFile } from "../daemon/pid-file.ts";
 import { startGateway } from "../server/server.ts";
 import { CONFIG_FLAGS, configFromFlags } from "./common-flags.ts";
+import { fetchPoolEnvIfLoadable, runWithFetchPool } from "./fetch-pool.ts";
 import { CliError, EXIT } from "./output.ts";
 
 export const UP_HELP = `isartor up [--host H] [--port P] [--config FILE] [--offline] [--set KEY=VALUE]...
@@ -51,7 +52,9 @@ async function detach(argv: string[], pidFile: string, logFile: string, readyTim
   const [cmd, ...pre] = selfCommand();
   mkdirSync(dirname(logFile), { recursive: true, mode: 0o700 });
   const out = openSync(logFile, "a", 0o600);
-  const child = spawn(cmd!, [...pre, "up", ...childArgs, "--pid-file", pidFile], { detached: true, stdio: ["ignore", out, out], env: process.env });
+  // the detached process starts with the fetch pool it needs, so it never restarts itself (its pid is the one recorded)
+  const env = { ...process.env, ...fetchPoolEnvIfLoadable(() => configFromFlags(parseArgs({ args: argv, options: OPTIONS, strict: true }).values).config) };
+  const child = spawn(cmd!, [...pre, "up", ...childArgs, "--pid-file", pidFile], { detached: true, stdio: ["ignore", out, out], env });
   child.unref();
   let exited = false;
   child.once("exit", () => (exited = true));
@@ -82,6 +85,8 @@ export async function up(argv: string[]): Promise<number> {
 
   const loaded = configFromFlags(values);
   const { config, file } = loaded;
+  const restarted = await runWithFetchPool(config, [...selfCommand(), "up", ...argv]);
+  if (restarted !== undefined) return restarted;
   const fromStore = applyStoredKeys(loaded, (m) => console.error(`isartor: ${m}`));
   const gateway = await startGateway(config, file ? { configFile: file } : {});
   const s = gateway.services;

@@ -30,6 +30,11 @@ export class UpstreamGate {
     return this.waiters.length;
   }
 
+  /** for /api/admin/stats */
+  stats(): { limit: number; in_flight: number; queued: number; bun_fetch_pool: number } {
+    return { limit: this.limit, in_flight: this.active, queued: this.waiters.length, bun_fetch_pool: bunFetchPoolSize() };
+  }
+
   /** Resolves with a release function once a slot is free; rejects with the signal's reason on abort. */
   acquire(signal: AbortSignal): Promise<() => void> {
     if (signal.aborted) return Promise.reject(signal.reason);

@@ -16,7 +16,7 @@ import { configuredEncoderId, routerSetup } from "../router/setup.ts";
 import { SharedQueryEmbedding } from "../router/shared-embedder.ts";
 import { Pipeline } from "../pipeline/pipeline.ts";
 import { buildProviderChain } from "../providers/client-factory.ts";
-import { configureUpstreamGate } from "../providers/upstream-gate.ts";
+import { configureUpstreamGate, upstreamGate } from "../providers/upstream-gate.ts";
 import type { ProviderClient } from "../providers/provider.ts";
 import { VERSION } from "../version.ts";
 import { withAimd } from "../guard/aimd-provider.ts";
@@ -45,6 +45,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
   const runtime = createRuntime(config, overrides.logSink);
   const gateWarning = configureUpstreamGate(config.upstream_max_connections);
   if (gateWarning) runtime.logger.warn(gateWarning);
+  runtime.stats.push({ name: "upstream_connections", stats: () => upstreamGate.stats() });
   const providers = buildProviderChain(config, {
     ...(overrides.provider !== undefined ? { client: overrides.provider } : {}),
     wrapClient: (_name, client) => withAimd(client, config.aimd, (name, limiter) => runtime.limiters.push({ provider: name, limiter })),
