@@ -6,7 +6,8 @@
 import type { ChatRequest, ContentPart, Message } from "../pipeline/types.ts";
 
 /** Inbound fields that never change the answer and so stay out of keys. */
-const NON_SEMANTIC_EXTRA = new Set(["stream_options", "user", "metadata", "store", "service_tier"]);
+// (prompt_cache_key & co.: Responses API hints for the provider's own prompt cache and client bookkeeping; Codex sends a new one per session)
+const NON_SEMANTIC_EXTRA = new Set(["stream_options", "user", "metadata", "store", "service_tier", "prompt_cache_key", "prompt_cache_retention", "client_metadata", "safety_identifier"]);
 
 function hash(text: string): string {
   return Bun.SHA256.hash(text, "hex") as string;

@@ -75,9 +75,11 @@ export function itemsToMessages(items: unknown[]): Message[] {
     }
     if (type === "function_call") {
       const t = assistantTurn(false);
+      const name = expectString(item.name, `${f}.name`, { nonEmpty: true });
+      const namespace = optionalString(item.namespace, `${f}.namespace`);
       const call = {
         id: expectString(item.call_id, `${f}.call_id`, { nonEmpty: true }),
-        name: expectString(item.name, `${f}.name`, { nonEmpty: true }),
+        name: namespace ? namespacedName(namespace, name) : name,
         arguments: typeof item.arguments === "string" ? item.arguments : JSON.stringify(item.arguments ?? {}),
       };
       t.toolCalls = [...(t.toolCalls ?? []), call];
@@ -100,6 +102,21 @@ export function inputItems(input: unknown): unknown[] {
   return expectArray(input, "input");
 }
 
+/** The canonical name of a function tool inside a namespace tool. */
+export const namespacedName = (namespace: string, name: string) => `${namespace}__${name}`;
+
+/** The namespaces a request declares (their calls are named namespacedName(ns, name) in the canonical form). */
+export function declaredNamespaces(body: unknown): string[] {
+  if (!isObject(body) || !Array.isArray(body.tools)) return [];
+  return body.tools.flatMap((t) => (isObject(t) && t.type === "namespace" && typeof t.name === "string" ? [t.name] : []));
+}
+
+/** A canonical tool name back as the Responses API names it: { name, namespace? }. */
+export function splitNamespaced(name: string, namespaces: string[]): { name: string; namespace?: string } {
+  const ns = namespaces.find((n) => name.startsWith(`${n}__`));
+  return ns ? { name: name.slice(ns.length + 2), namespace: ns } : { name };
+}
+
 /** Function tools become canonical tools; built-in tools (web_search, file_search, mcp, …) are kept apart. */
 function parseTools(v: unknown): { tools?: ToolDefinition[]; builtin?: Json[] } {
   if (v === undefined || v === null) return {};
@@ -108,6 +125,14 @@ function parseTools(v: unknown): { tools?: ToolDefinition[]; builtin?: Json[] } 
   expectArray(v, "tools").forEach((raw, i) => {
     const tool = expectObject(raw, `tools[${i}]`);
     const type = expectString(tool.type, `tools[${i}].type`);
+    if (type === "namespace") {
+      // a namespace only groups function tools: they become plain tools named "<namespace>__<name>"
+      const ns = expectString(tool.name, `tools[${i}].name`, { nonEmpty: true });
+      const inner = parseTools(tool.tools ?? []);
+      tools.push(...(inner.tools ?? []).map((t) => ({ ...t, name: namespacedName(ns, t.name) })));
+      if (inner.builtin) builtin.push({ ...tool, tools: inner.builtin });
+      return;
+    }
     if (type !== "function") {
       builtin.push(tool);
       return;

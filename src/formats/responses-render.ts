@@ -1,6 +1,7 @@
 // Canonical response and errors → OpenAI Responses API shapes (the Response object and its output items).
 import type { ErrorKind, GatewayError } from "../pipeline/errors.ts";
 import type { ChatRequest, ChatResponse, FinishReason, Usage } from "../pipeline/types.ts";
+import { declaredNamespaces, splitNamespaced } from "./responses-parse.ts";
 import { isObject, type Json } from "./validate.ts";
 
 /** Responses ids start with resp_; answers from other upstreams get their id re-prefixed (stable, so stored and rendered ids agree). */
@@ -34,12 +35,13 @@ export function messageItem(id: string, text: string, status = "completed"): Jso
   return { id, type: "message", status, role: "assistant", content: [outputTextPart(text)] };
 }
 
-export function functionCallItem(id: string, call: { id: string; name: string; arguments: string }, status = "completed"): Json {
-  return { id, type: "function_call", status, arguments: call.arguments, call_id: call.id, name: call.name };
+export function functionCallItem(id: string, call: { id: string; name: string; arguments: string }, namespaces: string[], status = "completed"): Json {
+  const { name, namespace } = splitNamespaced(call.name, namespaces);
+  return { id, type: "function_call", status, arguments: call.arguments, call_id: call.id, name, ...(namespace ? { namespace } : {}) };
 }
 
 /** The output items of a canonical answer: reasoning first, then the message, then the function calls. */
-export function outputItems(res: ChatResponse, respId: string): Json[] {
+export function outputItems(res: ChatResponse, respId: string, namespaces: string[] = []): Json[] {
   const ids = itemIds(respId);
   const out: Json[] = [];
   const thinking = res.message.content.filter((p) => p.type === "thinking");
@@ -50,7 +52,7 @@ export function outputItems(res: ChatResponse, respId: string): Json[] {
   for (const p of res.message.content) if (p.type === "opaque" && p.format === "responses" && isObject(p.value)) out.push(p.value);
   const text = res.message.content.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("");
   if (text || !res.message.toolCalls?.length) out.push(messageItem(ids.message, text));
-  (res.message.toolCalls ?? []).forEach((c, i) => out.push(functionCallItem(ids.call(i), c)));
+  (res.message.toolCalls ?? []).forEach((c, i) => out.push(functionCallItem(ids.call(i), c, namespaces)));
   return out;
 }
 
@@ -109,7 +111,8 @@ export function renderResponsesResponse(res: ChatResponse, req: ChatRequest, pre
   if (res.wire?.format === "responses" && isObject(res.wire.body)) {
     return { ...res.wire.body, id, created_at: res.created, model: res.model, previous_response_id: previousResponseId ?? null };
   }
-  return responseObject(req, { id, created: res.created, model: res.model, previousResponseId }, outputItems(res, id), { finish: res.finishReason, usage: res.usage });
+  const output = outputItems(res, id, declaredNamespaces(req.source.body));
+  return responseObject(req, { id, created: res.created, model: res.model, previousResponseId }, output, { finish: res.finishReason, usage: res.usage });
 }
 
 const ERROR_TYPE: Record<ErrorKind, string> = {

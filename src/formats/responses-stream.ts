@@ -4,6 +4,7 @@
 import type { ErrorKind } from "../pipeline/errors.ts";
 import type { ChatRequest, FinishReason, StreamEvent, Usage } from "../pipeline/types.ts";
 import { functionCallItem, itemIds, messageItem, outputTextPart, reasoningItem, responseId, responseObject, responsesErrorType } from "./responses-render.ts";
+import { declaredNamespaces, splitNamespaced } from "./responses-parse.ts";
 import type { Json } from "./validate.ts";
 
 export interface ResponsesFrame {
@@ -26,12 +27,14 @@ export class ResponsesEventWriter {
   private readonly callItems = new Map<number, Extract<OpenItem, { kind: "call" }>>();
   /** the final Response object, once response.completed / response.incomplete was written */
   final: Json | undefined;
+  private readonly namespaces: string[];
 
   constructor(
     private readonly req: ChatRequest,
     private readonly previousResponseId: string | undefined,
   ) {
     this.meta.model = req.model;
+    this.namespaces = declaredNamespaces(req.source.body);
   }
 
   private frame(event: string, data: Json, out: ResponsesFrame[]): void {
@@ -65,8 +68,8 @@ export class ResponsesEventWriter {
       this.frame("response.content_part.done", { ...at, content_index: 0, part: outputTextPart(item.text) }, out);
       done = messageItem(item.id, item.text);
     } else {
-      this.frame("response.function_call_arguments.done", { ...at, name: item.name, arguments: item.args }, out);
-      done = functionCallItem(item.id, { id: item.callId, name: item.name, arguments: item.args });
+      this.frame("response.function_call_arguments.done", { ...at, name: splitNamespaced(item.name, this.namespaces).name, arguments: item.args }, out);
+      done = functionCallItem(item.id, { id: item.callId, name: item.name, arguments: item.args }, this.namespaces);
     }
     this.output[item.index] = done;
     this.frame("response.output_item.done", { output_index: item.index, item: done }, out);
@@ -117,7 +120,7 @@ export class ResponsesEventWriter {
         const index = this.nextIndex();
         const item = { kind: "call" as const, index, id: ids.call(this.calls++), callId: e.id, name: e.name, args: "" };
         this.callItems.set(e.index, item);
-        this.openItem(item, functionCallItem(item.id, { id: e.id, name: e.name, arguments: "" }, "in_progress"), out);
+        this.openItem(item, functionCallItem(item.id, { id: e.id, name: e.name, arguments: "" }, this.namespaces, "in_progress"), out);
         break;
       }
       case "tool_call_delta": {
@@ -125,7 +128,7 @@ export class ResponsesEventWriter {
         if (!item || !e.arguments) break;
         item.args += e.arguments;
         if (this.open === item) this.frame("response.function_call_arguments.delta", { item_id: item.id, output_index: item.index, delta: e.arguments }, out);
-        else this.output[item.index] = functionCallItem(item.id, { id: item.callId, name: item.name, arguments: item.args });
+        else this.output[item.index] = functionCallItem(item.id, { id: item.callId, name: item.name, arguments: item.args }, this.namespaces);
         break;
       }
       case "finish": {

@@ -29,6 +29,8 @@ export interface MockAnthropic {
   /** every SSE body sent, as text, in order */
   streamed: string[];
   replies: MockAnthropicReply[];
+  /** when set, picks the reply from the request itself (clients that send side requests in varying order); undefined falls back to replies */
+  respond?: (body: any) => MockAnthropicReply | undefined;
   stop(): void;
 }
 
@@ -44,7 +46,7 @@ export function startMockAnthropic(replies: MockAnthropicReply[] = [{ text: "Hel
     const body = await req.json();
     mock.requests.push({ body, headers: req.headers, search: url.search });
     served++;
-    const reply = nextReply(mock.replies);
+    const reply = mock.respond?.(body) ?? nextReply(mock.replies);
     if (reply.status && reply.status >= 400) {
       return Response.json(reply.errorBody ?? { type: "error", error: { type: "api_error", message: `mock error ${reply.status}` } }, { status: reply.status });
     }

@@ -5,7 +5,9 @@ export interface MockGeminiReply {
   status?: number;
   errorBody?: unknown;
   text?: string;
-  functionCalls?: { name: string; args: Record<string, unknown>; id?: string }[];
+  functionCalls?: { name: string; args: Record<string, unknown>; id?: string; thoughtSignature?: string }[];
+  /** a thoughtSignature on the (last) text part, as Gemini 2.5+/3 send it */
+  textSignature?: string;
   /** stream: split the text into these pieces (default: words) */
   pieces?: string[];
   finishReason?: string;
@@ -16,6 +18,8 @@ export interface MockGemini {
   url: string;
   requests: { body: any; headers: Headers; path: string; search: string }[];
   replies: MockGeminiReply[];
+  /** when set, picks the reply from the request itself (clients that send side requests in varying order); undefined falls back to replies */
+  respond?: (body: any) => MockGeminiReply | undefined;
   stop(): void;
 }
 
@@ -32,14 +36,15 @@ export function startMockGemini(replies: MockGeminiReply[] = [{ text: "Hello fro
     const body = await req.json();
     mock.requests.push({ body, headers: req.headers, path: url.pathname, search: url.search });
     served++;
-    const reply = nextReply(mock.replies);
+    const reply = mock.respond?.(body) ?? nextReply(mock.replies);
     if (reply.status && reply.status >= 400) {
       return Response.json(reply.errorBody ?? { error: { code: reply.status, message: `mock error ${reply.status}`, status: "INTERNAL" } }, { status: reply.status });
     }
     const responseId = `gem-mock${served}`;
     const modelVersion = decodeURIComponent(m[1]!);
     const finishReason = reply.finishReason ?? "STOP";
-    const calls = (reply.functionCalls ?? []).map((c) => ({ functionCall: c }));
+    const calls = (reply.functionCalls ?? []).map(({ thoughtSignature, ...c }) => ({ functionCall: c, ...(thoughtSignature ? { thoughtSignature } : {}) }));
+    const signed = (text: string) => ({ text, ...(reply.textSignature ? { thoughtSignature: reply.textSignature } : {}) });
     const chunk = (parts: object[], last: boolean) =>
       JSON.stringify({
         candidates: [{ content: { role: "model", parts }, ...(last ? { finishReason } : {}), index: 0 }],
@@ -48,11 +53,11 @@ export function startMockGemini(replies: MockGeminiReply[] = [{ text: "Hello fro
         responseId,
       });
     if (m[2] === "generateContent") {
-      const parts = [...(reply.text !== undefined ? [{ text: reply.text }] : []), ...calls];
+      const parts = [...(reply.text !== undefined ? [signed(reply.text)] : []), ...calls];
       return new Response(chunk(parts, true), { headers: { "content-type": "application/json" } });
     }
     const pieces = reply.pieces ?? (reply.text ?? "").split(/(?<= )/).filter(Boolean);
-    const frames = pieces.map((p, i) => chunk([{ text: p }], i === pieces.length - 1 && calls.length === 0));
+    const frames = pieces.map((p, i) => chunk([i === pieces.length - 1 ? signed(p) : { text: p }], i === pieces.length - 1 && calls.length === 0));
     if (calls.length) frames.push(chunk(calls, true));
     if (frames.length === 0) frames.push(chunk([{ text: "" }], true));
     if (url.searchParams.get("alt") !== "sse") return new Response(`[${frames.join(",\r\n")}]`, { headers: { "content-type": "application/json" } });

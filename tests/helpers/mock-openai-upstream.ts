@@ -26,6 +26,8 @@ export interface MockUpstream {
   requests: { body: any; headers: Headers }[];
   /** replies consumed in order; the last one repeats (assign a new array to script the next requests) */
   replies: MockReply[];
+  /** when set, picks the reply from the request itself (clients that send side requests in varying order); undefined falls back to replies */
+  respond?: (body: any) => MockReply | undefined;
   stop(): void;
 }
 
@@ -41,7 +43,7 @@ export function startMockOpenAI(replies: MockReply[] = [{ text: "Hello from upst
     const body = await req.json();
     mock.requests.push({ body, headers: req.headers });
     served++;
-    const reply = nextReply(mock.replies);
+    const reply = mock.respond?.(body) ?? nextReply(mock.replies);
     if (reply.delayMs) await Bun.sleep(reply.delayMs);
     if (reply.status && reply.status >= 400) {
       return Response.json(reply.errorBody ?? { error: { message: `mock error ${reply.status}`, type: "server_error" } }, {

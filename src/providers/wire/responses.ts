@@ -1,5 +1,6 @@
 // Outbound OpenAI Responses API (an OpenAI upstream that serves POST /responses): a Responses caller's
 // body goes as sent (model replaced); answers and events come back with their raw form kept.
+import { namespacedName } from "../../formats/responses-parse.ts";
 import { isObject, type Json } from "../../formats/validate.ts";
 import { GatewayError } from "../../pipeline/errors.ts";
 import { newId, nowSecs } from "../../pipeline/ids.ts";
@@ -40,6 +41,9 @@ export function usageFromResponses(u: unknown): Usage | undefined {
   };
 }
 
+/** A function_call item's canonical tool name (namespaced calls carry their namespace in the name). */
+const callName = (item: Json) => (typeof item.namespace === "string" && item.namespace ? namespacedName(item.namespace, String(item.name ?? "")) : String(item.name ?? ""));
+
 function finishOf(response: Json, sawCall: boolean): FinishReason {
   if (response.status === "incomplete") {
     const reason = isObject(response.incomplete_details) ? response.incomplete_details.reason : undefined;
@@ -64,7 +68,7 @@ export function outputToAssistant(output: unknown): { content: ContentPart[]; to
       const text = (Array.isArray(item.summary) ? item.summary : []).map((s) => (isObject(s) ? String(s.text ?? "") : "")).join("\n\n");
       content.push({ type: "thinking", text, ...(typeof item.encrypted_content === "string" ? { signature: item.encrypted_content } : {}) });
     } else if (item.type === "function_call") {
-      toolCalls.push({ id: String(item.call_id ?? newId("call_")), name: String(item.name ?? ""), arguments: String(item.arguments ?? "") });
+      toolCalls.push({ id: String(item.call_id ?? newId("call_")), name: callName(item), arguments: String(item.arguments ?? "") });
     } else content.push({ type: "opaque", format: "responses", value: item });
   }
   return { content, toolCalls };
@@ -124,7 +128,7 @@ export class ResponsesStreamReader {
         if (item.type === "function_call") {
           const index = this.toolCount++;
           this.tools.set(Number(json.output_index ?? 0), index);
-          events.push({ type: "tool_call_start", index, id: String(item.call_id ?? newId("call_")), name: String(item.name ?? "") });
+          events.push({ type: "tool_call_start", index, id: String(item.call_id ?? newId("call_")), name: callName(item) });
         }
         break;
       case "response.output_item.done":
