@@ -154,7 +154,7 @@ export const SCHEMA: Record<string, FieldSpec> = {
   key_cooldown_secs: int(60, "how long a pool key rests after 401/403 (or 429 without Retry-After)", 0),
   max_retry_after_secs: int(300, "longest upstream Retry-After honoured: caps key cooldowns and the Retry-After forwarded to clients", 1),
   max_upstream_response_bytes: int(16 * 1024 * 1024, "largest upstream answer accepted (a stream counts all its bytes); larger ones fail with 502 and are never cached", 1024),
-  upstream_max_connections: int(256, "upstream HTTP requests in flight at once (process-wide); more wait locally, and that wait never counts toward the upstream timeout. Above 256 also start the process with BUN_CONFIG_MAX_HTTP_REQUESTS set at least as high", 1, 65535),
+  upstream_max_connections: int(256, "upstream HTTP requests in flight at once (process-wide); more wait locally, and that wait never counts toward the upstream timeout. Above Bun's fetch pool (BUN_CONFIG_MAX_HTTP_REQUESTS, 256) isartor up restarts itself with a pool this large", 1, 65535),
   provider_health_check_interval_secs: int(300, "background ping of each provider's model list (0 = off)"),
 
   enable_monitoring: bool(false, "OpenTelemetry traces (and OTLP metrics push); off = no tracer is set up at all"),
