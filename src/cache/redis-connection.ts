@@ -23,6 +23,7 @@ export interface RedisStatus {
 }
 
 const MAX_BACKOFF_MS = 5000;
+const PAUSE_AFTER_TIMEOUT_MS = 1000;
 
 /** Delay before reconnect attempt `times` (1, 2, …): 100 ms doubling, capped at 5 s, plus jitter. */
 export function reconnectDelay(times: number): number {
@@ -123,9 +124,13 @@ export class RedisConnection {
   private readonly mode: RedisStatus["mode"];
   private readonly target: string;
   private state: RedisState = "connecting";
+  private readonly commandTimeoutMs: number;
   private downSince = 0;
   private outages = 0;
   private readonly readyListeners: (() => void)[] = [];
+  /** after a command timed out, the stores skip Redis until then (a hung server costs one timeout per second, not one per request) */
+  private pausedUntil = 0;
+  private slowLogged = false;
 
   constructor(
     config: Config,
@@ -136,6 +141,7 @@ export class RedisConnection {
     this.mode = built.mode;
     this.target = built.target;
     this.prefix = keyPrefix(config);
+    this.commandTimeoutMs = config.redis.command_timeout_ms;
     this.client.on("ready", () => this.markReady());
     this.client.on("error", (err: Error) => this.markDown(err));
     this.client.on("close", () => this.markDown());
@@ -145,7 +151,23 @@ export class RedisConnection {
   }
 
   usable(): boolean {
-    return this.state === "ready";
+    return this.state === "ready" && performance.now() >= this.pausedUntil;
+  }
+
+  /** the stores report failed commands here; a timeout pauses Redis use for PAUSE_AFTER_TIMEOUT_MS */
+  commandFailed(err: unknown) {
+    if (!(err instanceof Error) || !/timed out/i.test(err.message) || this.state !== "ready") return;
+    this.pausedUntil = performance.now() + PAUSE_AFTER_TIMEOUT_MS;
+    if (this.slowLogged) return;
+    this.slowLogged = true;
+    this.logger.warn("redis commands time out: caches use this replica's memory, retrying Redis every second", { target: this.target, timeout_ms: this.commandTimeoutMs });
+  }
+
+  /** a command succeeded: a slow spell, if any, is over */
+  commandSucceeded() {
+    if (!this.slowLogged) return;
+    this.slowLogged = false;
+    this.logger.info("redis answers in time again: caches are shared again", { target: this.target });
   }
 
   /** runs `listener` on every (re)connection, after the connection is usable */
@@ -183,6 +205,7 @@ export class RedisConnection {
     if (this.state === "closed") return;
     const wasDown = this.state === "down";
     this.state = "ready";
+    this.pausedUntil = 0;
     if (wasDown) this.logger.info("redis reconnected: caches are shared again", { target: this.target, down_secs: Math.round((Date.now() - this.downSince) / 1000) });
     for (const listener of this.readyListeners) listener();
   }

@@ -25,10 +25,12 @@ export class RedisExactStore implements ExactStore {
     if (this.conn.usable()) {
       try {
         const raw = await this.map.get(this.map.entryKey(key));
+        this.conn.commandSucceeded();
         if (raw !== null) return JSON.parse(raw) as ChatResponse;
         return this.fallback.get(key);
-      } catch {
-        // timed out or dropped: the outage itself is logged once by the connection
+      } catch (err) {
+        // timed out or dropped: logged once per outage by the connection
+        this.conn.commandFailed(err);
       }
     }
     return this.fallback.get(key);
@@ -38,9 +40,11 @@ export class RedisExactStore implements ExactStore {
     if (this.conn.usable()) {
       try {
         await this.map.set(this.map.entryKey(key), JSON.stringify(value));
+        this.conn.commandSucceeded();
         return;
-      } catch {
-        // fall through: keep the answer at least on this replica
+      } catch (err) {
+        // keep the answer at least on this replica
+        this.conn.commandFailed(err);
       }
     }
     await this.fallback.set(key, value);

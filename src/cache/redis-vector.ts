@@ -91,8 +91,9 @@ export class RedisVectorStore implements VectorStore {
     if (this.mode === "vector-set" && this.conn.usable()) {
       try {
         return await this.searchServer(scope, vector, opts);
-      } catch {
+      } catch (err) {
         // fall back to what this replica holds
+        this.conn.commandFailed(err);
       }
     }
     return this.local.search(scope, vector, opts);
@@ -114,7 +115,8 @@ export class RedisVectorStore implements VectorStore {
         await this.conn.client.call("VADD", vkey, "FP32", Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength), id);
         if (ttlMs > 0) await this.conn.client.pexpire(vkey, ttlMs);
       }
-    } catch {
+    } catch (err) {
+      this.conn.commandFailed(err);
       if (vset) await this.local.add(scope, vector, entry);
     }
   }

@@ -223,6 +223,26 @@ describe.skipIf(skip)("outage", () => {
     await down.stop();
   }, 60_000);
 
+  test("a hung Redis (connections open, no answers) costs one command timeout per second, not one per request", async () => {
+    const hung = await TestRedis.start();
+    const config = testConfig({ ISARTOR__CACHE_BACKEND: "redis", ISARTOR__REDIS_URL: hung.url, ISARTOR__REDIS__KEY_PREFIX: `hung-${process.pid}`, ISARTOR__REDIS__COMMAND_TIMEOUT_MS: "200" });
+    const a = replica(config);
+    const store = new RedisExactStore(a.conn, { capacity: 100, ttlSecs: 60 });
+    await until(() => a.conn.usable(), "connection");
+    await store.set("x:before", answer("stored before the hang"));
+    hung.pause();
+    const started = performance.now();
+    for (let i = 0; i < 50; i++) await store.get(`x:h${i}`);
+    const elapsed = performance.now() - started;
+    // the first call waits for the 200 ms timeout, the other 49 skip Redis (50 timeouts would be 10 s)
+    expect(elapsed).toBeLessThan(1500);
+    expect(a.lines.filter((l) => l.includes("time out")).length).toBe(1);
+    hung.resume();
+    await until(async () => (await store.get("x:before"))?.id === "chatcmpl-stored before the hang", "Redis used again", 10_000);
+    expect(a.lines.some((l) => l.includes("answers in time again"))).toBe(true);
+    await hung.stop();
+  }, 60_000);
+
   test("Redis killed mid-traffic: calls keep returning without waiting; after restart entries are shared again", async () => {
     const r = await TestRedis.start();
     const config = testConfig({ ISARTOR__CACHE_BACKEND: "redis", ISARTOR__REDIS_URL: r.url, ISARTOR__REDIS__KEY_PREFIX: `kill-${process.pid}` });

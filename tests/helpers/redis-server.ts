@@ -66,7 +66,17 @@ export class TestRedis {
     await this.proc?.exited;
   }
 
+  /** SIGSTOP / SIGCONT: a server that hangs with its connections open (nothing times out at TCP level) */
+  pause() {
+    this.proc?.kill("SIGSTOP");
+  }
+
+  resume() {
+    this.proc?.kill("SIGCONT");
+  }
+
   async stop(): Promise<void> {
+    this.resume();
     await this.kill();
   }
 
