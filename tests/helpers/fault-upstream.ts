@@ -21,7 +21,9 @@ export type Fault =
   /** 200 with exactly this JSON body (a reply of the wrong shape) */
   | { kind: "json"; body: unknown }
   /** a complete answer of about `bytes` bytes: non-stream one JSON body (Content-Length unless `chunked`), stream that many bytes of chunks */
-  | { kind: "big"; bytes: number; chunked?: boolean };
+  | { kind: "big"; bytes: number; chunked?: boolean }
+  /** stream: one content chunk, then an error frame with this message (an upstream failing mid-stream) */
+  | { kind: "stream_error"; message: string };
 
 export interface SeenRequest {
   body: any;
@@ -120,6 +122,11 @@ export async function startFaultUpstream(name: string, defaultText = `answer fro
       case "json":
         res.writeHead(200, { "content-type": "application/json" });
         res.end(JSON.stringify(fault.body));
+        return;
+      case "stream_error":
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.write(chunk(id, model, { role: "assistant", content: "partial " }));
+        res.end(`data: ${JSON.stringify({ error: { message: fault.message, type: "server_error" } })}\n\n`);
         return;
       case "big": {
         if (body.stream) {

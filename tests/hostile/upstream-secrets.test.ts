@@ -71,6 +71,10 @@ beforeAll(async () => {
   ];
   const r2 = await fetch(`${gateway.url}/v1/chat/completions`, { method: "POST", headers: auth, body: ask("second", true) });
   surfaces["client error (stream, 500 echo)"] = await r2.text();
+  up.script = [{ kind: "stream_error", message: ECHO }];
+  const r4 = await fetch(`${gateway.url}/v1/chat/completions`, { method: "POST", headers: auth, body: ask("fourth", true) });
+  surfaces["client stream (mid-stream error echo)"] = await r4.text();
+  expect(surfaces["client stream (mid-stream error echo)"]).toContain("partial");
   up.script = [{ kind: "status", status: 429, message: ECHO, retryAfter: "1" }, { kind: "status", status: 429, message: ECHO, retryAfter: "1" }];
   const r3 = await fetch(`${gateway.url}/v1/chat/completions`, { method: "POST", headers: { ...auth, authorization: `Bearer ${TENANT_KEY}` }, body: ask("third") });
   surfaces["client error (429 echo)"] = await r3.text();
@@ -97,7 +101,7 @@ afterAll(() => up.stop());
 
 test("every scripted upstream reply was used", () => {
   expect(up.script).toEqual([]);
-  expect(up.requests.length).toBe(6);
+  expect(up.requests.length).toBe(7);
 });
 
 test("the upstream really was sent the secrets it echoed, and every surface was collected", () => {
