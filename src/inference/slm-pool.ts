@@ -15,6 +15,7 @@ import {
   type SlmState,
 } from "./slm-backend.ts";
 import type { FromSlmWorker, SlmJob, SlmLoadSettings, ToSlmWorker } from "./slm-protocol.ts";
+import { spawnWorker } from "./worker-spawn.ts";
 
 export interface SlmPoolOptions {
   /** the GGUF path, resolved (and downloaded if allowed) before any worker starts */
@@ -254,35 +255,22 @@ export class SlmWorkerPool implements SlmBackend {
     );
   }
 
-  private spawn(): Promise<Slot> {
-    const loadTimeoutMs = this.opts.loadTimeoutMs ?? 300_000;
-    return new Promise((resolve, reject) => {
-      const worker = new Worker(this.opts.workerUrl ?? DEFAULT_WORKER_URL);
-      // the pool must never keep a finished CLI or test process alive
-      (worker as unknown as { unref?(): void }).unref?.();
-      const slot: Slot = { worker };
-      let loaded = false;
-      const loadTimer = setTimeout(() => died(`L2 worker did not load the model within ${loadTimeoutMs} ms`), loadTimeoutMs);
-      const died = (message: string) => {
-        if (!loaded) {
-          clearTimeout(loadTimer);
-          worker.terminate();
-          reject(new Error(message));
-        } else this.replace(slot, message);
-      };
-      worker.addEventListener("message", (event: MessageEvent<FromSlmWorker>) => {
-        const msg = event.data;
-        if (msg.type === "loaded") {
-          loaded = true;
-          clearTimeout(loadTimer);
-          this.loaded = { gpu: msg.gpu, contextSize: msg.contextSize };
-          resolve(slot);
-        } else if (msg.type === "load_failed") died(`L2 model failed to load from ${this.path}: ${msg.message}`);
-        else this.onMessage(slot, msg);
-      });
-      worker.addEventListener("error", (event) => died(`L2 worker crashed: ${(event as ErrorEvent).message ?? "unknown error"}`));
-      worker.addEventListener("close", () => died("L2 worker exited"));
-      worker.postMessage({ type: "load", settings: { ...this.opts.settings, modelPath: this.path } } satisfies ToSlmWorker);
+  private async spawn(): Promise<Slot> {
+    const slot = {} as Slot;
+    slot.worker = await spawnWorker<FromSlmWorker>({
+      url: this.opts.workerUrl ?? DEFAULT_WORKER_URL,
+      load: { type: "load", settings: { ...this.opts.settings, modelPath: this.path } } satisfies ToSlmWorker,
+      loadTimeoutMs: this.opts.loadTimeoutMs ?? 300_000,
+      what: "L2 worker",
+      loadOutcome: (msg) => {
+        if (msg.type === "load_failed") return { failed: `L2 model failed to load from ${this.path}: ${msg.message}` };
+        if (msg.type !== "loaded") return undefined;
+        this.loaded = { gpu: msg.gpu, contextSize: msg.contextSize };
+        return { loaded: true };
+      },
+      onMessage: (msg) => this.onMessage(slot, msg),
+      onDeath: (message) => this.replace(slot, message),
     });
+    return slot;
   }
 }

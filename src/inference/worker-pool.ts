@@ -4,6 +4,7 @@
 import type { FromWorker, ToWorker } from "./embed-protocol.ts";
 import { EmbedUnavailableError, emptyStats, type Embedder, type EmbedderState, type EmbedSkipReason } from "./embedder.ts";
 import { EMBEDDING_DTYPE } from "./model-files.ts";
+import { spawnWorker } from "./worker-spawn.ts";
 
 export interface WorkerPoolOptions {
   /** the model directory, resolved (and downloaded if allowed) before any worker starts */
@@ -210,36 +211,18 @@ export class EmbeddingWorkerPool implements Embedder {
     );
   }
 
-  private spawn(): Promise<Slot> {
-    return new Promise((resolve, reject) => {
-      const worker = new Worker(this.opts.workerUrl ?? DEFAULT_WORKER_URL);
-      // the pool must never keep a finished CLI or test process alive
-      (worker as unknown as { unref?(): void }).unref?.();
-      const slot: Slot = { worker };
-      let loaded = false;
-      const loadTimer = setTimeout(() => {
-        worker.terminate();
-        reject(new Error(`embed worker did not load the model within ${this.opts.loadTimeoutMs ?? 120_000} ms`));
-      }, this.opts.loadTimeoutMs ?? 120_000);
-      const died = (message: string) => {
-        if (!loaded) {
-          clearTimeout(loadTimer);
-          worker.terminate();
-          reject(new Error(message));
-        } else this.replace(slot, "worker_crash", message);
-      };
-      worker.addEventListener("message", (event: MessageEvent<FromWorker>) => {
-        const msg = event.data;
-        if (msg.type === "loaded") {
-          loaded = true;
-          clearTimeout(loadTimer);
-          resolve(slot);
-        } else if (msg.type === "load_failed") died(`embedding model failed to load from ${this.dir}: ${msg.message}`);
-        else this.finishBatch(slot, msg);
-      });
-      worker.addEventListener("error", (event) => died(`embed worker crashed: ${(event as ErrorEvent).message ?? "unknown error"}`));
-      worker.addEventListener("close", () => died("embed worker exited"));
-      this.send(worker, { type: "load", dir: this.dir!, dtype: this.opts.dtype ?? EMBEDDING_DTYPE, threads: this.opts.threadsPerWorker ?? 1 });
+  private async spawn(): Promise<Slot> {
+    const slot = {} as Slot;
+    slot.worker = await spawnWorker<FromWorker>({
+      url: this.opts.workerUrl ?? DEFAULT_WORKER_URL,
+      load: { type: "load", dir: this.dir!, dtype: this.opts.dtype ?? EMBEDDING_DTYPE, threads: this.opts.threadsPerWorker ?? 1 } satisfies ToWorker,
+      loadTimeoutMs: this.opts.loadTimeoutMs ?? 120_000,
+      what: "embed worker",
+      loadOutcome: (msg) =>
+        msg.type === "loaded" ? { loaded: true } : msg.type === "load_failed" ? { failed: `embedding model failed to load from ${this.dir}: ${msg.message}` } : undefined,
+      onMessage: (msg) => this.finishBatch(slot, msg),
+      onDeath: (message) => this.replace(slot, "worker_crash", message),
     });
+    return slot;
   }
 }

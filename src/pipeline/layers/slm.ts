@@ -8,7 +8,6 @@ import { SLM_SKIP_REASONS, SlmUnavailableError } from "../../inference/slm-backe
 import { classifierSystemPrompt, DEFAULT_LOCAL_LABELS, LABELS, type ClassifierMode } from "../../inference/slm-label.ts";
 import type { Answer, Layer, RequestContext } from "../context.ts";
 import { newId, nowSecs } from "../ids.ts";
-import { estimateTokens } from "../tokens.ts";
 import type { ChatRequest, ChatResponse, ContentPart, StreamChunk } from "../types.ts";
 
 export const LABEL_HEADER = "x-isartor-l2-label";
@@ -100,7 +99,7 @@ export class SlmLayer implements Layer {
     if (req.messages.length === 0 || req.messages[req.messages.length - 1]!.role !== "user") return undefined;
     if (req.messages.length > 1 && !o.allowMultiTurn) return undefined;
     const turns: SlmTurn[] = [];
-    for (const m of [...req.messages]) {
+    for (const m of req.messages) {
       if (m.role !== "user" && m.role !== "assistant") return undefined;
       if (m.toolCalls?.length) return undefined;
       for (const p of m.content) {
