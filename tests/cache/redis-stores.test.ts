@@ -177,6 +177,30 @@ describe.skipIf(skip)("RedisVectorStore (replica index on plain Redis)", () => {
     expect(storeLate.status().last_sync?.loaded).toBe(1);
   });
 
+  test("a replica that loads an entry later keeps the entry's own expiry, not a fresh TTL", async () => {
+    const config = configFor();
+    const bounds = { capacity: 100, ttlSecs: 3, vectorSearch: "replica" as const };
+    const a = replica(config);
+    const storeA = new RedisVectorStore(a.conn, bounds, a.logger);
+    open.push(storeA);
+    await until(() => a.conn.usable(), "connection");
+    await storeA.synced();
+    const addedAt = performance.now();
+    await storeA.add("s:ttl", unit(9), { question: "short-lived", response: answer("soon stale") });
+    await Bun.sleep(1500);
+    const late = replica(config);
+    const storeLate = new RedisVectorStore(late.conn, bounds, late.logger);
+    open.push(storeLate);
+    await until(() => late.conn.usable(), "late connection");
+    await storeLate.synced();
+    const loadedAt = performance.now();
+    expect((await storeLate.search("s:ttl", unit(9), { minScore: 0.99, limit: 1 })).length).toBe(1);
+    await until(async () => (await storeLate.search("s:ttl", unit(9), { minScore: 0.99, limit: 1 })).length === 0, "expiry on the late replica", 10_000);
+    // gone about 3 s after the add on A (≤ 1.5 s after the load), not a full TTL after the load
+    expect(performance.now() - loadedAt).toBeLessThan(2500);
+    expect(performance.now() - addedAt).toBeGreaterThanOrEqual(2900);
+  }, 30_000);
+
   test("an admin purge on one replica clears the others' indexes", async () => {
     const config = configFor();
     const bounds = { capacity: 100, ttlSecs: 60, vectorSearch: "replica" as const };
