@@ -83,6 +83,7 @@ export async function handleChat(services: GatewayServices, format: WireFormat, 
       stream: log.stream,
       duration_ms: Math.round(performance.now() - started),
       ...(log.error ? { error: log.error } : {}),
+      ...obs.logFields(log),
     });
     // the dashboard's request log and per-layer counts (redacted, bounded)
     rt.recent.record({

@@ -23,6 +23,8 @@ export interface RequestOutcome {
   tokensOut?: number;
 }
 
+const NO_FIELDS = {};
+
 /** most characters of a streamed answer kept for the request log */
 const MAX_LOGGED_TEXT = 64 * 1024;
 
@@ -77,9 +79,18 @@ export class RequestObservation {
     return ran[ran.length - 1];
   }
 
+  private layerOf(outcome: RequestOutcome): LayerName | undefined {
+    return (outcome.layer as LayerName | undefined) ?? (outcome.status >= 500 ? this.failedIn() : undefined);
+  }
+
+  /** with monitoring on, the gateway's request log line carries isartor.final_layer and the trace id (seed 003: jq '.isartor.final_layer') */
+  logFields(outcome: RequestOutcome): { isartor?: { final_layer: string; trace_id: string } } {
+    return this.trace ? { isartor: { final_layer: finalLayerName(this.layerOf(outcome)), trace_id: this.trace.traceId } } : NO_FIELDS;
+  }
+
   finish(outcome: RequestOutcome): void {
     const seconds = (performance.now() - this.started) / 1000;
-    const layer = (outcome.layer as LayerName | undefined) ?? (outcome.status >= 500 ? this.failedIn() : undefined);
+    const layer = this.layerOf(outcome);
     const finalLayer = finalLayerName(layer);
     const t = this.telemetry;
     t.metrics.request(finalLayer, outcome.status, seconds);

@@ -177,6 +177,34 @@ describe("spans", () => {
   });
 });
 
+describe("structured log", () => {
+  test("with monitoring on, each request line carries isartor.final_layer and the trace id (seed 003's jq)", async () => {
+    const lines: string[] = [];
+    const spansHere = new InMemorySpanExporter();
+    const gw = await startTestGateway(
+      { ISARTOR__EXTERNAL_LLM_BASE_URL: upstream.url, ISARTOR__EXTERNAL_LLM_API_KEY: PROVIDER_KEY, ISARTOR__CACHE_MODE: "exact", ISARTOR__LOG_LEVEL: "info" },
+      { logSink: (l) => lines.push(l), telemetry: { spanExporter: spansHere } },
+    );
+    try {
+      upstream.replies = [{ text: "logged" }];
+      for (let i = 0; i < 2; i++) {
+        await fetch(`${gw.url}/v1/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "jq me" }] }),
+        }).then((r) => r.text());
+      }
+      await Bun.sleep(50);
+      const requests = lines.map((l) => JSON.parse(l)).filter((r) => r.msg === "request");
+      expect(requests.map((r) => r.isartor?.final_layer)).toEqual(["L3_Cloud", "L1a_ExactCache"]);
+      const roots = spansHere.getFinishedSpans().filter((s) => s.name === "gateway_request");
+      expect(requests.map((r) => r.isartor.trace_id).sort()).toEqual(roots.map((s) => s.spanContext().traceId).sort());
+    } finally {
+      await gw.stop();
+    }
+  });
+});
+
 describe("monitoring off", () => {
   test("no tracer is set up", async () => {
     const gw = await startTestGateway({ ISARTOR__CACHE_MODE: "exact" });
