@@ -18,6 +18,8 @@ export interface CacheStores {
   exact(): ExactStore;
   vector(): VectorStore;
   status(): CacheBackendStatus;
+  /** false while the first Redis connection attempt (and L1b's first load) is under way; a failed attempt counts as done */
+  ready(): boolean;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,7 @@ export function createCacheStores(config: Config, logger: Logger): CacheStores {
       exact: () => new MemoryExactStore(bounds),
       vector: () => new MemoryVectorStore(bounds),
       status: () => ({ backend: "memory" }),
+      ready: () => true,
       close: async () => {},
     };
   }
@@ -37,6 +40,10 @@ export function createCacheStores(config: Config, logger: Logger): CacheStores {
     exact: () => new RedisExactStore(conn, bounds),
     vector: () => (vectorStore = new RedisVectorStore(conn, { ...bounds, vectorSearch: config.redis.vector_search }, logger)),
     status: () => ({ backend: "redis", redis: { ...conn.status(), ...vectorStore?.status() } }),
+    ready: () => {
+      const state = conn.status().state;
+      return state === "down" || (state === "ready" && (!vectorStore || vectorStore.initiallySynced()));
+    },
     close: async () => {
       await vectorStore?.close();
       await conn.close();

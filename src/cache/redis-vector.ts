@@ -65,6 +65,7 @@ export class RedisVectorStore implements VectorStore {
   private capabilities: ServerCapabilities = { vector_sets: false, search_module: false };
   private lastSync?: { at: string; loaded: number };
   private syncing?: Promise<void>;
+  private firstSyncDone = false;
 
   constructor(
     private readonly conn: RedisConnection,
@@ -80,6 +81,11 @@ export class RedisVectorStore implements VectorStore {
 
   status() {
     return { vector_search: this.mode, server: this.capabilities, ...(this.lastSync ? { last_sync: this.lastSync } : {}) };
+  }
+
+  /** the first connection's detection and load are done (or failed): a new replica starts warm */
+  initiallySynced(): boolean {
+    return this.firstSyncDone;
   }
 
   /** resolves once the current (re)connection's detection and load are done (tests, benchmarks) */
@@ -155,6 +161,7 @@ export class RedisVectorStore implements VectorStore {
       } catch (err) {
         this.logger.warn("redis semantic cache: sync after connect failed; this replica answers from what it holds", { error: (err as Error).message });
       }
+      this.firstSyncDone = true;
     };
     this.syncing = (this.syncing ?? Promise.resolve()).then(run);
   }

@@ -126,7 +126,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}):
     runtime,
     layersEnabled: layers.map((l) => l.name),
     // with preload on, ready once the embedding model has loaded (or failed to, leaving L1b off)
-    isReady: () => (!embedder || !config.embedding.preload || (embedder.state() !== "loading" && embedder.state() !== "idle")) && l2.ready(),
+    isReady: () => cacheStores.ready() && (!embedder || !config.embedding.preload || (embedder.state() !== "loading" && embedder.state() !== "idle")) && l2.ready(),
     l2: () => l2.health(),
     track() {
       inFlight++;

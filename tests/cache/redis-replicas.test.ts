@@ -24,7 +24,7 @@ interface Replica {
   output: () => Promise<string>;
 }
 
-async function startReplica(prefix: string): Promise<Replica> {
+async function startReplica(prefix: string, extra: Record<string, string> = {}): Promise<Replica> {
   const env = isolatedEnv({
     ISARTOR__CACHE_BACKEND: "redis",
     ISARTOR__REDIS_URL: redis.url,
@@ -39,6 +39,7 @@ async function startReplica(prefix: string): Promise<Replica> {
     ISARTOR__OFFLINE: "true",
     ISARTOR__LOG_LEVEL: "warn",
     ISARTOR__PROVIDER_HEALTH_CHECK_INTERVAL_SECS: "0",
+    ...extra,
   });
   const { proc, url, output } = await spawnUp([], env);
   const replica = { proc, url, output };
@@ -134,6 +135,24 @@ describe.skipIf(skip)("two gateway processes on one Redis", () => {
     const late = await startReplica("shared");
     expect((await ask(late, "What is the capital of Bavaria?")).layer).toBe("l1a");
     expect(await semanticHit(late, "How tall is the Zugspitze?")).toBe(true);
+  }, 90_000);
+});
+
+describe.skipIf(skip)("readiness", () => {
+  test("a replica is ready only once its Redis connection is up: its first request already shares", async () => {
+    const [a, b] = await Promise.all([startReplica("ready", { ISARTOR__CACHE_MODE: "exact" }), startReplica("ready", { ISARTOR__CACHE_MODE: "exact" })]);
+    expect((await ask(a, "First words after startup")).layer).toBe("l3");
+    expect((await ask(b, "First words after startup")).layer).toBe("l1a");
+  }, 90_000);
+
+  test("with Redis down at startup the replica still becomes ready and answers (L3), reporting the outage", async () => {
+    const down = await TestRedis.start();
+    await down.kill();
+    const r = await startReplica("down", { ISARTOR__CACHE_MODE: "exact", ISARTOR__REDIS_URL: down.url });
+    expect((await health(r)).cache.redis?.state).toBe("down");
+    expect(await ask(r, "Anyone there?")).toMatchObject({ status: 200, layer: "l3" });
+    // the answer was kept in this replica's memory meanwhile
+    expect((await ask(r, "Anyone there?")).layer).toBe("l1a");
   }, 90_000);
 });
 
