@@ -14,8 +14,6 @@ export type RedisState = "connecting" | "ready" | "down" | "closed";
 
 export interface RedisStatus {
   state: RedisState;
-  /** where it connects, password masked */
-  target: string;
   mode: "standalone" | "sentinel" | "cluster";
   /** ISO time the current outage began (state down) */
   down_since?: string;
@@ -186,10 +184,10 @@ export class RedisConnection {
     return dup;
   }
 
+  /** for the unauthenticated /health: no address (that goes to the logs only) */
   status(): RedisStatus {
     return {
       state: this.state,
-      target: this.target,
       mode: this.mode,
       ...(this.state === "down" ? { down_since: new Date(this.downSince).toISOString() } : {}),
       outages: this.outages,

@@ -110,6 +110,8 @@ describe.skipIf(skip)("two gateway processes on one Redis", () => {
     expect(h.cache.backend).toBe("redis");
     expect(h.cache.redis?.state).toBe("ready");
     expect(h.cache.redis?.vector_search).toBe("replica-index");
+    // an unauthenticated route: no Redis address
+    expect(JSON.stringify(h)).not.toContain(`127.0.0.1:${redis.port}`);
   });
 
   test("a prompt answered through A is an L1a hit on B", async () => {
