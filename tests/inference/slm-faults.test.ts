@@ -39,7 +39,7 @@ describe("L2 fail-open with a misbehaving worker", () => {
         ISARTOR__EXTERNAL_LLM_BASE_URL: upstream.url,
         ISARTOR__EXTERNAL_LLM_API_KEY: "sk-up",
       },
-      { slm: { workerUrl: MISBEHAVING_SLM_WORKER } },
+      { slm: { workerUrl: MISBEHAVING_SLM_WORKER }, logSink: () => {} },
     );
     for (let i = 0; i < 200 && (await fetch(`${gw.url}/readyz`)).status !== 200; i++) await Bun.sleep(25);
   });
@@ -101,11 +101,41 @@ describe("L2 fail-open with a misbehaving worker", () => {
   }, 30_000);
 });
 
+test("/readyz waits for an L2 model configured to preload; without preload the first candidate starts the load and goes on", async () => {
+  const slowModel = join(fakeModel, "../slow.gguf");
+  writeFileSync(slowModel, "fixture");
+  const upstream = startMockOpenAI([{ text: "from upstream" }]);
+  for (const preload of ["true", "false"]) {
+    const gw = await startTestGateway(
+      { ISARTOR__CACHE_MODE: "exact", ISARTOR__LAYER2__ENABLED: "on", ISARTOR__LAYER2__MODEL_PATH: slowModel, ISARTOR__LAYER2__PRELOAD: preload, ISARTOR__EXTERNAL_LLM_BASE_URL: upstream.url, ISARTOR__EXTERNAL_LLM_API_KEY: "sk-up" },
+      { slm: { workerUrl: MISBEHAVING_SLM_WORKER }, logSink: () => {} },
+    );
+    try {
+      expect((await fetch(`${gw.url}/readyz`)).status).toBe(preload === "true" ? 503 : 200);
+      if (preload === "true") {
+        expect(((await (await fetch(`${gw.url}/health`)).json()) as any).l2.state).toBe("loading");
+        for (let i = 0; i < 400 && (await fetch(`${gw.url}/readyz`)).status !== 200; i++) await Bun.sleep(25);
+        expect(((await (await fetch(`${gw.url}/health`)).json()) as any).l2.state).toBe("ready");
+      } else {
+        expect(((await (await fetch(`${gw.url}/health`)).json()) as any).l2.state).toBe("idle");
+        const first = await ask(gw, "hello");
+        expect(first.headers.get("x-isartor-layer")).toBe("l3");
+        expect(first.headers.get("x-isartor-l2-skip")).toBe("not_ready");
+        for (let i = 0; i < 400 && ((await (await fetch(`${gw.url}/health`)).json()) as any).l2.state !== "ready"; i++) await Bun.sleep(25);
+        expect((await ask(gw, "hello")).headers.get("x-isartor-layer")).toBe("l2");
+      }
+    } finally {
+      await gw.stop();
+    }
+  }
+  upstream.stop();
+}, 30_000);
+
 test("a model that fails to load leaves L2 failed on /health and every request goes to L3", async () => {
   const upstream = startMockOpenAI([{ text: "from upstream" }]);
   const gw = await startTestGateway(
     { ISARTOR__CACHE_MODE: "exact", ISARTOR__LAYER2__ENABLED: "on", ISARTOR__LAYER2__MODEL_PATH: `${fakeModel}`, ISARTOR__EXTERNAL_LLM_BASE_URL: upstream.url, ISARTOR__EXTERNAL_LLM_API_KEY: "sk-up" },
-    { slm: { workerUrl: new URL("./nonexistent-worker.ts", MISBEHAVING_SLM_WORKER) } },
+    { slm: { workerUrl: new URL("./nonexistent-worker.ts", MISBEHAVING_SLM_WORKER) }, logSink: () => {} },
   );
   try {
     for (let i = 0; i < 200 && (await fetch(`${gw.url}/readyz`)).status !== 200; i++) await Bun.sleep(25);
