@@ -85,40 +85,44 @@ function conflict(message: string): never {
   throw new CliError(`${message}; run with --force to overwrite`, EXIT.conflict);
 }
 
-async function push(flags: { config?: string; force?: boolean }): Promise<number> {
+/** What push, pull and status all start from: the profile, the passphrase, the remote's record and the last sync. */
+async function openSession() {
   const prof = profile();
   const pass = await passphrase();
   const hash = userHash(prof.id, pass);
   const remote = openRemote(prof.remote);
-  const state = readJson<State>(statePath());
   const current = await remote.get(hash);
-  const known = state?.user_hash === hash ? state.version : 0;
-  if (current && current.version > known && !flags.force) {
-    conflict(`the remote changed since your last sync (version ${current.version} from ${current.device} at ${current.updated_at}, you last saw ${known}): pull first`);
+  const state = readJson<State>(statePath());
+  return { prof, pass, hash, remote, current, known: state?.user_hash === hash ? state : undefined };
+}
+
+function saveState(s: State): void {
+  writePrivateFile(statePath(), JSON.stringify(s, null, 2));
+}
+
+async function push(flags: { config?: string; force?: boolean }): Promise<number> {
+  const { prof, pass, hash, remote, current, known } = await openSession();
+  const seen = known?.version ?? 0;
+  if (current && current.version > seen && !flags.force) {
+    conflict(`the remote changed since your last sync (version ${current.version} from ${current.device} at ${current.updated_at}, you last saw ${seen}): pull first`);
   }
   const { bundle } = localBundle(configPath(flags.config));
   const record: SyncRecord = {
     user_hash: hash,
-    version: Math.max(current?.version ?? 0, known) + 1,
+    version: Math.max(current?.version ?? 0, seen) + 1,
     updated_at: new Date().toISOString(),
     device: hostname(),
     blob: sealWithPassphrase(JSON.stringify(bundle), pass),
   };
   await remote.put(record);
-  writePrivateFile(statePath(), JSON.stringify({ remote: prof.remote, user_hash: hash, version: record.version, hash: bundleHash(bundle), synced_at: record.updated_at } satisfies State, null, 2));
+  saveState({ remote: prof.remote, user_hash: hash, version: record.version, hash: bundleHash(bundle), synced_at: record.updated_at });
   console.log(`${paint("pushed", "green")} version ${record.version} to ${remote.description} (${Object.keys(bundle.config).length} settings, ${Object.keys(bundle.keys).length} keys, encrypted)`);
   return 0;
 }
 
 async function pull(flags: { config?: string; force?: boolean }): Promise<number> {
-  const prof = profile();
-  const pass = await passphrase();
-  const hash = userHash(prof.id, pass);
-  const remote = openRemote(prof.remote);
-  const current = await remote.get(hash);
+  const { prof, pass, hash, remote, current, known } = await openSession();
   if (!current) throw new CliError(`nothing to pull from ${remote.description} for this id and passphrase (push from another machine first)`, EXIT.failed);
-  const state = readJson<State>(statePath());
-  const known = state?.user_hash === hash ? state : undefined;
   const path = configPath(flags.config);
   const local = localBundle(path);
   const localChanged = known ? bundleHash(local.bundle) !== known.hash : Object.keys(local.bundle.config).length + Object.keys(local.bundle.keys).length > 0;
@@ -135,19 +139,13 @@ async function pull(flags: { config?: string; force?: boolean }): Promise<number
   const store = TokenStore.open();
   for (const [name, cred] of Object.entries(bundle.keys)) store.set(name, { ...cred, source: "sync" });
   if (Object.keys(bundle.keys).length) store.save();
-  writePrivateFile(statePath(), JSON.stringify({ remote: prof.remote, user_hash: hash, version: current.version, hash: bundleHash(localBundle(path).bundle), synced_at: new Date().toISOString() } satisfies State, null, 2));
+  saveState({ remote: prof.remote, user_hash: hash, version: current.version, hash: bundleHash(localBundle(path).bundle), synced_at: new Date().toISOString() });
   console.log(`${paint("pulled", "green")} version ${current.version} from ${remote.description} into ${path}${existsSync(`${path}.bak`) ? ` (previous file kept as ${path}.bak)` : ""}`);
   return 0;
 }
 
 async function status(flags: { config?: string; json?: boolean }): Promise<number> {
-  const prof = profile();
-  const pass = await passphrase();
-  const hash = userHash(prof.id, pass);
-  const remote = openRemote(prof.remote);
-  const current = await remote.get(hash);
-  const state = readJson<State>(statePath());
-  const known = state?.user_hash === hash ? state : undefined;
+  const { remote, current, known } = await openSession();
   const localChanged = known ? bundleHash(localBundle(configPath(flags.config)).bundle) !== known.hash : true;
   const out = { remote: remote.description, remote_version: current?.version ?? null, remote_updated_at: current?.updated_at ?? null, remote_device: current?.device ?? null, last_synced_version: known?.version ?? null, local_changed: localChanged };
   if (flags.json) printJson(out);
