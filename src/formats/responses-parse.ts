@@ -62,7 +62,7 @@ export function itemsToMessages(items: unknown[]): Message[] {
       if (!MESSAGE_ROLES.has(role)) throw invalidRequest(`'${f}.role' must be one of user, assistant, system, developer; got '${role}'`, `${f}.role`);
       const content = contentParts(item.content, `${f}.content`);
       if (role === "assistant") {
-        assistantTurn(true).content.push(...content);
+        assistantTurn(true).content.push(...content.filter((p) => p.type !== "text" || p.text));
         return;
       }
       turn = undefined;

@@ -51,7 +51,8 @@ export function outputItems(res: ChatResponse, respId: string, namespaces: strin
   }
   for (const p of res.message.content) if (p.type === "opaque" && p.format === "responses" && isObject(p.value)) out.push(p.value);
   const text = res.message.content.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("");
-  if (text || !res.message.toolCalls?.length) out.push(messageItem(ids.message, text));
+  // an answer with nothing else in it is still one (empty) message
+  if (text || (out.length === 0 && !res.message.toolCalls?.length)) out.push(messageItem(ids.message, text));
   (res.message.toolCalls ?? []).forEach((c, i) => out.push(functionCallItem(ids.call(i), c, namespaces)));
   return out;
 }

@@ -75,6 +75,12 @@ export class ResponsesEventWriter {
     this.frame("response.output_item.done", { output_index: item.index, item: done }, out);
   }
 
+  private openMessage(id: string, out: ResponsesFrame[]): void {
+    const index = this.nextIndex();
+    this.openItem({ kind: "message", index, id, text: "" }, { ...messageItem(id, "", "in_progress"), content: [] }, out);
+    this.frame("response.content_part.added", { item_id: id, output_index: index, content_index: 0, part: outputTextPart("") }, out);
+  }
+
   private nextIndex(): number {
     this.output.push({});
     return this.output.length - 1;
@@ -106,11 +112,7 @@ export class ResponsesEventWriter {
       }
       case "text": {
         if (!e.text) break;
-        if (this.open?.kind !== "message") {
-          const index = this.nextIndex();
-          this.openItem({ kind: "message", index, id: ids.message, text: "" }, { ...messageItem(ids.message, "", "in_progress"), content: [] }, out);
-          this.frame("response.content_part.added", { item_id: ids.message, output_index: index, content_index: 0, part: outputTextPart("") }, out);
-        }
+        if (this.open?.kind !== "message") this.openMessage(ids.message, out);
         const item = this.open as Extract<OpenItem, { kind: "message" }>;
         item.text += e.text;
         this.frame("response.output_text.delta", { item_id: item.id, output_index: item.index, content_index: 0, delta: e.text, logprobs: [] }, out);
@@ -132,6 +134,8 @@ export class ResponsesEventWriter {
         break;
       }
       case "finish": {
+        // an answer with nothing in it is still one (empty) message, as in the non-streamed answer
+        if (this.output.length === 0) this.openMessage(ids.message, out);
         this.close(out);
         const usage = e.usage ?? { inputTokens: 0, outputTokens: 0 };
         this.final = this.response({ finish: e.finishReason, usage });

@@ -108,7 +108,8 @@ export function createClient(entry: ProviderEntry, spec: VendorSpec, timeoutMs: 
         return new GeminiClient({ ...common, apiKey: firstKey });
       });
     default:
-      return new OpenAICompatibleClient({ ...common, authStyle: spec.auth, responsesApi: spec.responsesApi });
+      // the vendor's own endpoint serves /responses; a self-hosted server behind the same vendor name may not
+      return new OpenAICompatibleClient({ ...common, authStyle: spec.auth, responsesApi: spec.responsesApi && (!spec.baseUrl || baseUrl === spec.baseUrl) });
   }
 }
 

@@ -61,8 +61,9 @@ export function outputToAssistant(output: unknown): { content: ContentPart[]; to
     if (!isObject(item)) continue;
     if (item.type === "message" && Array.isArray(item.content)) {
       for (const part of item.content) {
-        if (isObject(part) && part.type === "output_text") content.push({ type: "text", text: String(part.text ?? "") });
-        else if (isObject(part) && part.type === "refusal") content.push({ type: "text", text: String(part.refusal ?? "") });
+        const text = isObject(part) ? (part.type === "output_text" ? part.text : part.type === "refusal" ? part.refusal : undefined) : undefined;
+        // an empty message (the answer was only tool calls or reasoning) adds nothing
+        if (typeof text === "string" && text) content.push({ type: "text", text });
       }
     } else if (item.type === "reasoning") {
       const text = (Array.isArray(item.summary) ? item.summary : []).map((s) => (isObject(s) ? String(s.text ?? "") : "")).join("\n\n");

@@ -1,0 +1,135 @@
+// Responses API format: round trips between the renderers and the upstream readers, the tool-loop
+// round trip (output items sent back as input), and the streamed event sequence.
+import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
+import { ResponseHistory } from "../../src/cache/response-history.ts";
+import { parseResponsesRequest } from "../../src/formats/responses-parse.ts";
+import { renderResponsesResponse, responseId } from "../../src/formats/responses-render.ts";
+import { createResponsesFormat } from "../../src/formats/responses.ts";
+import { GatewayError } from "../../src/pipeline/errors.ts";
+import { ResponseAssembler } from "../../src/pipeline/assemble.ts";
+import { estimateTokens } from "../../src/pipeline/tokens.ts";
+import type { ChatResponse } from "../../src/pipeline/types.ts";
+import { fromResponsesResponse, ResponsesStreamReader } from "../../src/providers/wire/responses.ts";
+import { chatResponse } from "./arbitraries.ts";
+import { renderedStream, sseMessages } from "./stream-text.ts";
+
+const req = parseResponsesRequest({ model: "m", input: "hi" });
+const comparable = (r: ChatResponse) => ({ ...r, id: responseId(r.id), wire: undefined });
+
+describe("round trips", () => {
+  test("response: the upstream reader reads back what render wrote", () => {
+    fc.assert(
+      fc.property(chatResponse("anthropic"), (res) => {
+        const wire = JSON.parse(JSON.stringify(renderResponsesResponse(res, req)));
+        expect(comparable(fromResponsesResponse(wire, estimateTokens))).toEqual(comparable(res));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test("stream: the event sequence, read by the upstream stream reader, assembles to the same response", async () => {
+    await fc.assert(
+      fc.asyncProperty(chatResponse("anthropic"), async (res) => {
+        const reader = new ResponsesStreamReader();
+        const assembler = new ResponseAssembler();
+        for (const m of sseMessages(await renderedStream(createResponsesFormat(new ResponseHistory()), res, req))) {
+          for (const e of reader.read(m.event, m.data)?.events ?? []) assembler.add(e);
+        }
+        expect(comparable(assembler.result(estimateTokens)!)).toEqual(comparable(res));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  test("tool loop: output items sent back as input are the same assistant turn", () => {
+    fc.assert(
+      fc.property(chatResponse("anthropic"), (res) => {
+        const output = (renderResponsesResponse(res, req) as { output: unknown[] }).output;
+        const next = parseResponsesRequest({ model: "m", input: [{ role: "user", content: "q" }, ...JSON.parse(JSON.stringify(output))] });
+        const assistant = next.messages[1] ?? { role: "assistant", content: [] };
+        expect(assistant).toEqual(res.message);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test("stream: the completed event's response has the same output items as the non-streamed answer", async () => {
+    await fc.assert(
+      fc.asyncProperty(chatResponse("anthropic"), async (res) => {
+        const events = sseMessages(await renderedStream(createResponsesFormat(new ResponseHistory()), res, req)).map((m) => JSON.parse(m.data));
+        events.forEach((e, i) => expect(e.sequence_number).toBe(i));
+        const last = events.at(-1);
+        expect(["response.completed", "response.incomplete"]).toContain(last.type);
+        expect(last.response.output).toEqual((renderResponsesResponse(res, req) as { output: unknown }).output);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe("stream event sequence", () => {
+  test("created, in_progress, then each item opened, filled and closed, then completed", async () => {
+    const res: ChatResponse = {
+      id: "x1",
+      created: 1,
+      model: "m",
+      message: { role: "assistant", content: [{ type: "text", text: "Hi" }], toolCalls: [{ id: "call_1", name: "f", arguments: '{"a":1}' }] },
+      finishReason: "tool_calls",
+      usage: { inputTokens: 3, outputTokens: 2 },
+    };
+    const types = sseMessages(await renderedStream(createResponsesFormat(new ResponseHistory()), res, req)).map((m) => m.event);
+    expect(types).toEqual([
+      "response.created",
+      "response.in_progress",
+      "response.output_item.added",
+      "response.content_part.added",
+      "response.output_text.delta",
+      "response.output_text.done",
+      "response.content_part.done",
+      "response.output_item.done",
+      "response.output_item.added",
+      "response.function_call_arguments.delta",
+      "response.function_call_arguments.done",
+      "response.output_item.done",
+      "response.completed",
+    ]);
+  });
+});
+
+test("namespace tools become prefixed canonical tools; a call to one is rendered with its namespace again", () => {
+  const body = {
+    model: "m",
+    input: [{ role: "user", content: "spawn" }, { type: "function_call", call_id: "c0", namespace: "agents", name: "spawn", arguments: "{}" }, { type: "function_call_output", call_id: "c0", output: "ok" }],
+    tools: [{ type: "namespace", name: "agents", description: "sub-agents", tools: [{ type: "function", name: "spawn", parameters: { type: "object", properties: {} } }] }],
+  };
+  const parsed = parseResponsesRequest(body);
+  expect(parsed.tools).toEqual([{ name: "agents__spawn", parameters: { type: "object", properties: {} } }]);
+  expect(parsed.messages[1]!.toolCalls).toEqual([{ id: "c0", name: "agents__spawn", arguments: "{}" }]);
+  const res: ChatResponse = { id: "r", created: 1, model: "m", message: { role: "assistant", content: [], toolCalls: [{ id: "c1", name: "agents__spawn", arguments: "{}" }] }, finishReason: "tool_calls", usage: { inputTokens: 1, outputTokens: 1 } };
+  const out = renderResponsesResponse(res, parsed) as { output: { name: string; namespace?: string }[] };
+  expect(out.output[0]).toMatchObject({ type: "function_call", name: "spawn", namespace: "agents", call_id: "c1" });
+});
+
+describe("bad input names the field", () => {
+  const cases: [unknown, string][] = [
+    [{ model: "m" }, "input"],
+    [{ model: "m", input: [{ role: "robot", content: "x" }] }, "input[0].role"],
+    [{ model: "m", input: [{ role: "developer", content: "only instructions" }] }, "input"],
+    [{ model: "m", input: [{ type: "function_call", name: "f", arguments: "{}" }] }, "input[0].call_id"],
+    [{ model: "m", input: "hi", tools: [{ type: "function" }] }, "tools[0].name"],
+    [{ model: "m", input: "hi", max_output_tokens: 0 }, "max_output_tokens"],
+  ];
+  for (const [body, param] of cases) {
+    test(`${JSON.stringify(body)} → 400 naming ${param}`, () => {
+      try {
+        parseResponsesRequest(body);
+        throw new Error("expected a 400");
+      } catch (err) {
+        expect(err).toBeInstanceOf(GatewayError);
+        expect((err as GatewayError).status).toBe(400);
+        expect((err as GatewayError).extra.param).toBe(param);
+      }
+    });
+  }
+});
