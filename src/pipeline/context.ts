@@ -1,5 +1,5 @@
 import type { ChatRequest, ChatResponse, ChatStream, FormatName, LayerName } from "./types.ts";
-import type { RequestTrace } from "../telemetry/request-trace.ts";
+import type { RequestTrace } from "../telemetry/trace-types.ts";
 
 /** Per-request cache directives from Cache-Control and x-isartor-cache. */
 export interface CacheDirectives {
@@ -34,10 +34,10 @@ export interface RequestContext {
    * as the caller sent it, because cache keys (and remember()) are computed from it.
    */
   upstreamRequest?: ChatRequest;
-  /** what the L0.5 router decided for this request; absent when it is off, failed open or matched no rule */
-  route?: RouteHint;
   /** this request's spans; absent when tracing is off (then no span is ever created) */
   trace?: RequestTrace;
+  /** what the L0.5 router decided for this request; absent when it is off, failed open or matched no rule */
+  route?: RouteHint;
 }
 
 /**

@@ -6,7 +6,7 @@ import { GatewayError } from "./errors.ts";
 import { estimateTokens } from "./tokens.ts";
 import { isUsableAnswer } from "./usable-answer.ts";
 import type { ChatResponse, ChatStream, LayerName, StreamChunk } from "./types.ts";
-import { layerSpanAttributes } from "../telemetry/request-trace.ts";
+import { layerSpanAttributes } from "../telemetry/trace-types.ts";
 
 export interface PipelineObserver {
   layerFailed?(layer: LayerName, err: unknown, ctx: RequestContext): void;

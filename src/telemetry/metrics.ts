@@ -5,44 +5,8 @@
 import type { Attributes, Counter, Histogram, Meter, ObservableResult } from "@opentelemetry/api";
 import { MeterProvider, MetricReader, type IMetricReader } from "@opentelemetry/sdk-metrics";
 import type { Resource } from "@opentelemetry/resources";
+import type { CacheEvent, CacheName, GatewayMetrics, MetricSources } from "./metrics-api.ts";
 import { METRIC, type FinalLayer } from "./names.ts";
-
-export type CacheName = "exact" | "semantic";
-export type CacheEvent = "hit" | "miss" | "store" | "evict";
-
-/** What the gauges are read from; every function is called at collection time only. */
-export interface MetricSources {
-  inFlight(): number;
-  providers(): { provider: string; status: string; circuit: string; consecutiveFailures: number }[];
-  retries(): number;
-  fallbacks(): number;
-  limiters(): { provider: string; limit: number; inFlight: number; queued: number; rejectedQueueFull: number; rejectedTimeout: number }[];
-  caches(): { name: string; size(): Promise<number> }[];
-}
-
-export interface GatewayMetrics {
-  readonly enabled: boolean;
-  /** seconds undefined: refused before a handler ran, so there is no duration worth a histogram sample */
-  request(finalLayer: FinalLayer, httpStatus: number, seconds?: number): void;
-  layer(layerName: FinalLayer, seconds: number): void;
-  tokensSaved(finalLayer: FinalLayer, tokens: number): void;
-  error(layer: FinalLayer, errorType: string): void;
-  cacheEvent(cache: CacheName, event: CacheEvent): void;
-  /** the current state in Prometheus text exposition format */
-  prometheusText(): Promise<string>;
-  shutdown(): Promise<void>;
-}
-
-export const NOOP_METRICS: GatewayMetrics = {
-  enabled: false,
-  request() {},
-  layer() {},
-  tokensSaved() {},
-  error() {},
-  cacheEvent() {},
-  prometheusText: async () => "",
-  shutdown: async () => {},
-};
 
 /** Seconds; from a sub-millisecond L1a hit to a minutes-long L3 stream. */
 export const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];

@@ -5,8 +5,6 @@
 import { PrometheusSerializer } from "@opentelemetry/exporter-prometheus";
 import type { MetricReader } from "@opentelemetry/sdk-metrics";
 
-export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
-
 const serializer = new PrometheusSerializer(undefined, false, undefined, false, true);
 
 export async function prometheusText(reader: MetricReader): Promise<string> {

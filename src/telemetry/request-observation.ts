@@ -6,7 +6,7 @@ import { GatewayError, kindForStatus } from "../pipeline/errors.ts";
 import type { ChatStream, LayerName, StreamChunk } from "../pipeline/types.ts";
 import { finalLayerName } from "./names.ts";
 import type { RequestLogRecord } from "./request-log.ts";
-import type { RequestTrace } from "./request-trace.ts";
+import type { RequestTrace } from "./trace-types.ts";
 import type { GatewayTelemetry } from "./telemetry.ts";
 
 export interface RequestOutcome {

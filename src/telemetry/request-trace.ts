@@ -7,26 +7,8 @@ import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { toGatewayError } from "../pipeline/errors.ts";
 import type { LayerName } from "../pipeline/types.ts";
 import { ATTEMPT_SPAN, CACHE_INSERT_SPAN, LAYER_SPAN, ROOT_SPAN } from "./names.ts";
+import type { RequestTrace, SpanAttrs, SpanHandle } from "./trace-types.ts";
 import type { Redactor } from "./redact.ts";
-
-export type SpanAttrs = Record<string, string | number | boolean | undefined>;
-
-export interface SpanHandle {
-  set(attrs: SpanAttrs): void;
-  fail(err: unknown): void;
-  end(): void;
-}
-
-export interface RequestTrace {
-  readonly root: SpanHandle;
-  readonly traceId: string;
-  /** a child of the root; upstream attempts started while it is open become its children */
-  layer(name: LayerName): SpanHandle;
-  /** a child of the layer span currently open (L3) */
-  attempt(provider: string, model: string, attempt: number): SpanHandle;
-  /** an answer offered back to a cache layer (l1a_exact_cache_insert, l1b_semantic_cache_insert) */
-  insert(name: LayerName): SpanHandle | undefined;
-}
 
 const propagator = new W3CTraceContextPropagator();
 const headerGetter = {
@@ -97,15 +79,4 @@ export class OtelRequestTrace implements RequestTrace {
     const spanName = CACHE_INSERT_SPAN[name];
     return spanName ? new RedactedSpan(this.tracer.startSpan(spanName, { kind: SpanKind.INTERNAL }, this.rootContext), this.redactor) : undefined;
   }
-}
-
-/** What a layer span records about its outcome (seed 003: cosine_similarity on l1b searches). */
-export function layerSpanAttributes(layer: LayerName, answer: { provider?: string } | undefined, ctx: { responseHeaders: Record<string, string> }): SpanAttrs {
-  if (layer === "l1a") return { "isartor.cache.hit": answer !== undefined };
-  if (layer === "l1b") {
-    const similarity = answer ? ctx.responseHeaders["x-isartor-similarity"] : undefined;
-    return { "isartor.cache.hit": answer !== undefined, ...(similarity ? { cosine_similarity: Number(similarity) } : {}) };
-  }
-  if (layer === "l3") return { "isartor.provider": answer?.provider };
-  return { "isartor.answered": answer !== undefined };
 }

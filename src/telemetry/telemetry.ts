@@ -2,23 +2,18 @@
 // with enable_monitoring) and the request log. Routes and the pipeline call it at a few points; it
 // turns those calls into counters, spans and log lines.
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
-import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-http";
-import { PeriodicExportingMetricReader, type IMetricReader } from "@opentelemetry/sdk-metrics";
-import { resourceFromAttributes } from "@opentelemetry/resources";
 import type { Config } from "../config/types.ts";
 import type { Answer, RequestContext } from "../pipeline/context.ts";
 import { newId } from "../pipeline/ids.ts";
 import type { LayerName } from "../pipeline/types.ts";
-import { VERSION } from "../version.ts";
 import type { Logger } from "./logger.ts";
-import { NOOP_METRICS, OtelGatewayMetrics, type GatewayMetrics, type MetricSources } from "./metrics.ts";
+import { NOOP_METRICS, type GatewayMetrics, type MetricSources } from "./metrics-api.ts";
 import { finalLayerName } from "./names.ts";
-import { prometheusText } from "./prometheus.ts";
 import type { Redactor } from "./redact.ts";
 import { RequestObservation } from "./request-observation.ts";
 import { requestLogFromConfig, type RequestLog } from "./request-log.ts";
-import { OtelRequestTrace, type SpanAttrs } from "./request-trace.ts";
-import { createTracing, otlpUrl, type Tracing } from "./tracing.ts";
+import type { SpanAttrs } from "./trace-types.ts";
+import type { Tracing } from "./tracing.ts";
 
 export interface TelemetryOptions {
   /** spans go here (as they end) instead of the configured exporter; tracing is on regardless of config */
@@ -42,7 +37,7 @@ export class GatewayTelemetry {
   begin(request: Request, id: string, format: string): RequestObservation {
     const path = new URL(request.url).pathname;
     const attrs: SpanAttrs = { "http.request.method": request.method, "url.path": path, "isartor.request_id": id, "isartor.format": format };
-    const trace = this.tracing ? new OtelRequestTrace(this.tracing.tracer, this.redactor, request, attrs) : undefined;
+    const trace = this.tracing?.begin(request, this.redactor, attrs);
     return new RequestObservation(this, request, path, id, format, trace);
   }
 
@@ -92,18 +87,17 @@ export class GatewayTelemetry {
   }
 }
 
+/**
+ * The OpenTelemetry SDK modules are required here, at gateway start and only for what is on, so
+ * CLI commands that never start a gateway (and gateways with monitoring off) do not load them.
+ */
 export function createTelemetry(config: Config, sources: MetricSources, redactor: Redactor, logger: Logger, opts: TelemetryOptions = {}): GatewayTelemetry {
-  const monitoring = config.enable_monitoring || opts.spanExporter !== undefined;
   const endpoint = config.otel_exporter_endpoint;
-  const resource = resourceFromAttributes({ "service.name": "isartor", "service.version": VERSION });
-  const push: IMetricReader[] =
-    config.enable_monitoring && endpoint
-      ? [new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter({ url: otlpUrl(endpoint, "metrics") }), exportIntervalMillis: config.metrics.export_interval_secs * 1000 })]
-      : [];
-  const metrics = config.metrics.enabled || push.length ? new OtelGatewayMetrics(resource, sources, prometheusText, push) : NOOP_METRICS;
+  const pushMetrics = config.enable_monitoring && endpoint !== "";
+  const metrics = config.metrics.enabled || pushMetrics ? (require("./metrics-setup.ts") as typeof import("./metrics-setup.ts")).createMetrics(config, sources) : NOOP_METRICS;
   if (config.enable_monitoring && /:4317\/?$/.test(endpoint)) {
     logger.warn("otel_exporter_endpoint points at 4317 (OTLP/gRPC); this gateway exports OTLP over HTTP, usually port 4318", { endpoint });
   }
-  const tracing = monitoring ? createTracing(resource, endpoint, opts.spanExporter) : undefined;
+  const tracing = config.enable_monitoring || opts.spanExporter ? (require("./tracing.ts") as typeof import("./tracing.ts")).createTracing(endpoint, opts.spanExporter) : undefined;
   return new GatewayTelemetry(metrics, requestLogFromConfig(config, redactor), tracing, redactor, logger);
 }

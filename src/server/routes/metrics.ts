@@ -2,7 +2,7 @@
 // auth gate like every non-health route (gateway key required when keys are configured); with
 // metrics.listen set it is served only on that separate address instead (metricsListener).
 import { Elysia } from "elysia";
-import { PROMETHEUS_CONTENT_TYPE } from "../../telemetry/prometheus.ts";
+import { PROMETHEUS_CONTENT_TYPE } from "../../telemetry/metrics-api.ts";
 import type { GatewayServices } from "../services.ts";
 
 export const METRICS_PATH = "/metrics";
