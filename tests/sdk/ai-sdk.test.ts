@@ -1,0 +1,111 @@
+// The Vercel AI SDK (`ai` with @ai-sdk/openai and @ai-sdk/anthropic) through the gateway, with only the
+// base URL changed: its default openai(…) (Responses API), openai.chat(…) (Chat Completions) and
+// anthropic(…) (Messages) each complete a plain prompt, a stream, a tool loop and a cache-hit replay.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createAnthropic } from "@ai-sdk/anthropic";
+import { createOpenAI } from "@ai-sdk/openai";
+import { generateText, jsonSchema, stepCountIs, streamText, tool, type LanguageModel } from "ai";
+import type { RunningGateway } from "../../src/server/server.ts";
+import { startTestGateway } from "../helpers/gateway.ts";
+import { anthropicUpstream, chatCompletionsUpstream, responsesUpstream, type ScriptedUpstream } from "./upstreams.ts";
+
+const weather = tool({
+  description: "Weather for a city",
+  inputSchema: jsonSchema<{ city: string }>({ type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false }),
+  execute: async ({ city }) => ({ city, tempC: city === "Lima" ? 24 : 11 }),
+});
+
+interface Setup {
+  name: string;
+  upstream: () => ScriptedUpstream;
+  model: (gatewayUrl: string) => LanguageModel;
+}
+
+const setups: Setup[] = [
+  { name: "openai(…) (Responses API) → Chat Completions upstream", upstream: chatCompletionsUpstream, model: (url) => createOpenAI({ baseURL: `${url}/v1`, apiKey: "k" })("gpt-4o-mini") },
+  { name: "openai(…) (Responses API) → Responses upstream", upstream: responsesUpstream, model: (url) => createOpenAI({ baseURL: `${url}/v1`, apiKey: "k" })("gpt-5-mini") },
+  { name: "openai.chat(…) → Chat Completions upstream", upstream: chatCompletionsUpstream, model: (url) => createOpenAI({ baseURL: `${url}/v1`, apiKey: "k" }).chat("gpt-4o-mini") },
+  { name: "anthropic(…) → Anthropic upstream", upstream: anthropicUpstream, model: (url) => createAnthropic({ baseURL: `${url}/v1`, apiKey: "k" })("claude-haiku-4-5") },
+];
+
+for (const setup of setups) {
+  describe(`AI SDK ${setup.name}`, () => {
+    let upstream: ScriptedUpstream;
+    let gateway: RunningGateway;
+    let model: LanguageModel;
+    beforeAll(async () => {
+      upstream = setup.upstream();
+      gateway = await startTestGateway({ ISARTOR__CACHE_MODE: "exact" }, { provider: upstream.provider });
+      model = setup.model(gateway.url);
+    });
+    afterAll(async () => {
+      await gateway.stop();
+      upstream.stop();
+    });
+
+    test("a plain prompt", async () => {
+      upstream.script({ text: "Hello from the gateway." });
+      const res = await generateText({ model, prompt: "say hello", maxRetries: 0 });
+      expect(res.text).toBe("Hello from the gateway.");
+      expect(res.finishReason).toBe("stop");
+      expect(res.usage.inputTokens).toBeGreaterThan(0);
+      expect(res.response.headers?.["x-isartor-layer"]).toBe("l3");
+    });
+
+    test("a stream arrives in pieces", async () => {
+      upstream.script({ text: "Rain is likely in Bonn today." });
+      const res = streamText({ model, prompt: "weather in Bonn?", maxRetries: 0 });
+      const pieces: string[] = [];
+      for await (const piece of res.textStream) pieces.push(piece);
+      expect(pieces.join("")).toBe("Rain is likely in Bonn today.");
+      expect(pieces.length).toBeGreaterThan(1);
+      expect(await res.finishReason).toBe("stop");
+    });
+
+    test("a tool loop: the call, the SDK's tool result, then the final answer", async () => {
+      upstream.script({ call: { id: "call_lima1", name: "get_weather", args: { city: "Lima" } } }, { text: "It is 24 °C in Lima." });
+      const res = await generateText({ model, prompt: "weather in Lima?", tools: { get_weather: weather }, stopWhen: stepCountIs(3), maxRetries: 0 });
+      expect(res.text).toBe("It is 24 °C in Lima.");
+      expect(res.steps.length).toBe(2);
+      expect(res.steps[0]!.toolCalls.map((c) => [c.toolName, c.input])).toEqual([["get_weather", { city: "Lima" }]]);
+      expect(res.steps[0]!.toolResults.map((r) => r.output)).toEqual([{ city: "Lima", tempC: 24 }]);
+      // the tool's definition went upstream, and the second request carries the call and its result
+      expect(JSON.stringify(upstream.bodies().at(-2))).toContain("Weather for a city");
+      const second = JSON.stringify(upstream.bodies().at(-1));
+      expect(second).toContain("call_lima1");
+      expect(second).toContain('\\"tempC\\":24');
+    });
+
+    test("a streamed tool loop, then the same conversation again is answered from L1a without the upstream", async () => {
+      const run = async () => {
+        const res = streamText({ model, prompt: "weather in Oslo?", tools: { get_weather: weather }, stopWhen: stepCountIs(3), maxRetries: 0 });
+        let text = "";
+        for await (const piece of res.textStream) text += piece;
+        const steps = await res.steps;
+        return { text, steps, layers: steps.map((s) => s.response.headers?.["x-isartor-layer"]) };
+      };
+      upstream.script({ call: { id: "call_oslo1", name: "get_weather", args: { city: "Oslo" } } }, { text: "Oslo: 11 °C." });
+      const first = await run();
+      expect(first.text).toBe("Oslo: 11 °C.");
+      expect(first.layers).toEqual(["l3", "l3"]);
+      const served = upstream.bodies().length;
+
+      const again = await run();
+      expect(again.text).toBe("Oslo: 11 °C.");
+      expect(again.layers).toEqual(["l1a", "l1a"]);
+      expect(again.steps[0]!.toolCalls.map((c) => [c.toolCallId, c.input])).toEqual([["call_oslo1", { city: "Oslo" }]]);
+      expect(upstream.bodies().length).toBe(served);
+    });
+
+    test("a non-streamed answer again is a cache hit", async () => {
+      upstream.script({ text: "Paris." });
+      const first = await generateText({ model, prompt: "capital of France?", maxRetries: 0 });
+      const served = upstream.bodies().length;
+      const again = await generateText({ model, prompt: "capital of France?", maxRetries: 0 });
+      expect(again.text).toBe(first.text);
+      expect(again.response.headers?.["x-isartor-layer"]).toBe("l1a");
+      expect(again.usage.inputTokens).toBe(first.usage.inputTokens);
+      expect(upstream.bodies().length).toBe(served);
+    });
+  });
+}
