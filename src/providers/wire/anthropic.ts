@@ -3,6 +3,7 @@ import { finishFromStopReason, partsToBlocks, toolUseBlock, usageFromAnthropic }
 import { isObject, type Json } from "../../formats/validate.ts";
 import { newId, nowSecs } from "../../pipeline/ids.ts";
 import type { ChatRequest, ChatResponse, ContentPart, FinishReason, Message, StreamChunk, StreamEvent, ToolCall } from "../../pipeline/types.ts";
+import { assistantMessage, frameObject, usageOrEstimate } from "./canonical-answer.ts";
 
 /** Anthropic requires max_tokens; used when a request from another format names none. */
 export const DEFAULT_MAX_TOKENS = 4096;
@@ -99,15 +100,14 @@ export function blocksToAssistant(blocks: unknown): { content: ContentPart[]; to
 export function fromAnthropicResponse(json: unknown, estimate: (s: string) => number): ChatResponse {
   const body = isObject(json) ? json : {};
   const { content, toolCalls } = blocksToAssistant(body.content);
-  const text = content.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("");
   return {
     id: String(body.id ?? newId("msg_")),
     created: nowSecs(),
     model: String(body.model ?? ""),
-    message: { role: "assistant", content, ...(toolCalls.length ? { toolCalls } : {}) },
+    message: assistantMessage(content, toolCalls),
     finishReason: finishFromStopReason(body.stop_reason),
     ...(typeof body.stop_sequence === "string" ? { stopSequence: body.stop_sequence } : {}),
-    usage: usageFromAnthropic(body.usage) ?? { inputTokens: 0, outputTokens: estimate(text) },
+    usage: usageOrEstimate(usageFromAnthropic(body.usage), content, estimate),
     wire: { format: "anthropic", body },
   };
 }
@@ -131,13 +131,8 @@ export class AnthropicStreamReader {
     if (this.done) return undefined;
     const name = event ?? "message";
     const raw = { format: "anthropic" as const, frame: anthropicFrame(name, data) };
-    let json: Json;
-    try {
-      const parsed = JSON.parse(data);
-      json = isObject(parsed) ? parsed : {};
-    } catch {
-      return this.fail("upstream sent a stream event that is not JSON");
-    }
+    const json = frameObject(data);
+    if (!json) return this.fail("upstream sent a stream event that is not JSON");
     const type = json.type ?? name;
     const events: StreamEvent[] = [];
     switch (type) {

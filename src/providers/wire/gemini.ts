@@ -4,6 +4,7 @@ import { finishFromGemini, functionCallPart, geminiCallId, INVENTED_CALL_ID, par
 import { isObject, type Json } from "../../formats/validate.ts";
 import { newId, nowSecs } from "../../pipeline/ids.ts";
 import type { ChatRequest, ChatResponse, ContentPart, FinishReason, Message, StreamChunk, StreamEvent, ToolCall, Usage } from "../../pipeline/types.ts";
+import { assistantMessage, frameObject, usageOrEstimate } from "./canonical-answer.ts";
 
 function functionResponsePart(m: Message, names: Map<string, string>): Json {
   const text = m.content.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("");
@@ -132,14 +133,13 @@ export function candidateToAssistant(json: Json, nextToolId: () => string): { co
 export function fromGeminiResponse(json: unknown, estimate: (s: string) => number): ChatResponse {
   const body = isObject(json) ? json : {};
   const { content, toolCalls, finish } = candidateToAssistant(body, () => newId(INVENTED_CALL_ID));
-  const text = content.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("");
   return {
     id: typeof body.responseId === "string" ? body.responseId : newId("chatcmpl-"),
     created: nowSecs(),
     model: String(body.modelVersion ?? ""),
-    message: { role: "assistant", content, ...(toolCalls.length ? { toolCalls } : {}) },
+    message: assistantMessage(content, toolCalls),
     finishReason: finishFromGemini(finish, toolCalls.length > 0),
-    usage: usageFromGemini(body.usageMetadata) ?? { inputTokens: 0, outputTokens: estimate(text) },
+    usage: usageOrEstimate(usageFromGemini(body.usageMetadata), content, estimate),
     wire: { format: "gemini", body },
   };
 }
@@ -157,13 +157,8 @@ export class GeminiStreamReader {
 
   read(data: string): StreamChunk | undefined {
     if (this.done) return undefined;
-    let json: Json;
-    try {
-      const parsed = JSON.parse(data);
-      json = isObject(parsed) ? parsed : {};
-    } catch {
-      return this.fail(502, "upstream sent a stream chunk that is not JSON");
-    }
+    const json = frameObject(data);
+    if (!json) return this.fail(502, "upstream sent a stream chunk that is not JSON");
     if (isObject(json.error)) {
       this.done = true;
       const status = Number(json.error.code ?? 502);

@@ -5,6 +5,7 @@ import { isObject, type Json } from "../../formats/validate.ts";
 import { GatewayError } from "../../pipeline/errors.ts";
 import { newId, nowSecs } from "../../pipeline/ids.ts";
 import type { ChatRequest, ChatResponse, ContentPart, FinishReason, StreamChunk, StreamEvent, ToolCall, Usage } from "../../pipeline/types.ts";
+import { assistantMessage, frameObject, usageOrEstimate } from "./canonical-answer.ts";
 
 /** Whether this request must go to a Responses upstream as-is (it arrived in that format). */
 export const isResponsesPassThrough = (req: ChatRequest) => req.source.format === "responses";
@@ -78,14 +79,13 @@ export function outputToAssistant(output: unknown): { content: ContentPart[]; to
 export function fromResponsesResponse(json: unknown, estimate: (s: string) => number): ChatResponse {
   const body = isObject(json) ? json : {};
   const { content, toolCalls } = outputToAssistant(body.output);
-  const text = content.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("");
   return {
     id: String(body.id ?? newId("resp_")),
     created: Number(body.created_at ?? nowSecs()),
     model: String(body.model ?? ""),
-    message: { role: "assistant", content, ...(toolCalls.length ? { toolCalls } : {}) },
+    message: assistantMessage(content, toolCalls),
     finishReason: finishOf(body, toolCalls.length > 0),
-    usage: usageFromResponses(body.usage) ?? { inputTokens: 0, outputTokens: estimate(text) },
+    usage: usageOrEstimate(usageFromResponses(body.usage), content, estimate),
     wire: { format: "responses", body },
   };
 }
@@ -102,13 +102,8 @@ export class ResponsesStreamReader {
 
   read(event: string | undefined, data: string): StreamChunk | undefined {
     if (this.done) return undefined;
-    let json: Json;
-    try {
-      const parsed = JSON.parse(data);
-      json = isObject(parsed) ? parsed : {};
-    } catch {
-      return this.fail("upstream sent a stream event that is not JSON");
-    }
+    const json = frameObject(data);
+    if (!json) return this.fail("upstream sent a stream event that is not JSON");
     const type = String(json.type ?? event ?? "");
     const raw = { format: "responses" as const, frame: responsesFrame(event ?? type, data) };
     const events: StreamEvent[] = [];
