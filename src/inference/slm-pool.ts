@@ -15,7 +15,7 @@ import {
   type SlmState,
 } from "./slm-backend.ts";
 import type { FromSlmWorker, SlmJob, SlmLoadSettings, ToSlmWorker } from "./slm-protocol.ts";
-import { spawnWorker } from "./worker-spawn.ts";
+import { replaceWorker, spawnWorker } from "./worker-spawn.ts";
 
 export interface SlmPoolOptions {
   /** the GGUF path, resolved (and downloaded if allowed) before any worker starts */
@@ -229,30 +229,24 @@ export class SlmWorkerPool implements SlmBackend {
 
   /** A worker died or would not stop: its call fails open, and a fresh worker takes its place. */
   private replace(slot: Slot, message: string) {
-    const index = this.slots.indexOf(slot);
-    if (index < 0) return;
-    this.slots[index] = undefined;
-    clearTimeout(slot.stopTimer);
-    slot.worker.terminate();
-    if (slot.call) this.fail(slot.call, "worker_crash", message);
-    if (this.closed) return;
-    this.counters.workerRestarts++;
-    this.opts.log?.(`${message}; starting a new L2 worker`);
-    this.spawn().then(
-      (fresh) => {
-        if (this.closed) return fresh.worker.terminate();
-        this.slots[index] = fresh;
-        this.dispatch();
+    replaceWorker(slot, message, {
+      slots: this.slots,
+      what: "L2 worker",
+      isClosed: () => this.closed,
+      failInFlight: (dead) => {
+        clearTimeout(dead.stopTimer);
+        if (dead.call) this.fail(dead.call, "worker_crash", message);
       },
-      (err) => {
-        this.opts.log?.(`L2 worker could not be restarted: ${(err as Error).message}`);
-        if (this.slots.every((s) => !s)) {
-          this.current = "failed";
-          this.failMessage = (err as Error).message;
-          for (const call of this.queue.splice(0)) this.fail(call, "worker_crash", "no L2 worker is running");
-        }
+      spawn: () => this.spawn(),
+      countRestart: () => this.counters.workerRestarts++,
+      onReplaced: () => this.dispatch(),
+      onNoWorkerLeft: (err) => {
+        this.current = "failed";
+        this.failMessage = err.message;
+        for (const call of this.queue.splice(0)) this.fail(call, "worker_crash", "no L2 worker is running");
       },
-    );
+      log: this.opts.log,
+    });
   }
 
   private async spawn(): Promise<Slot> {

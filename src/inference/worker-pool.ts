@@ -4,7 +4,7 @@
 import type { FromWorker, ToWorker } from "./embed-protocol.ts";
 import { EmbedUnavailableError, emptyStats, type Embedder, type EmbedderState, type EmbedSkipReason } from "./embedder.ts";
 import { EMBEDDING_DTYPE } from "./model-files.ts";
-import { spawnWorker } from "./worker-spawn.ts";
+import { replaceWorker, spawnWorker } from "./worker-spawn.ts";
 
 export interface WorkerPoolOptions {
   /** the model directory, resolved (and downloaded if allowed) before any worker starts */
@@ -184,31 +184,25 @@ export class EmbeddingWorkerPool implements Embedder {
 
   /** A worker died or hung: its calls fail open, and a fresh worker takes its place. */
   private replace(slot: Slot, reason: EmbedSkipReason, message: string) {
-    const index = this.slots.indexOf(slot);
-    if (index < 0) return;
-    this.slots[index] = undefined;
-    slot.worker.terminate();
-    if (slot.batch) clearTimeout(slot.batch.stuckTimer);
-    for (const job of slot.batch?.jobs ?? []) this.fail(job, reason, message);
-    if (this.closed) return;
-    this.counters.workerRestarts++;
-    this.opts.log?.(`${message}; starting a new embed worker`);
-    this.spawn().then(
-      (fresh) => {
-        if (this.closed) return fresh.worker.terminate();
-        this.slots[index] = fresh;
-        this.dispatch();
+    replaceWorker(slot, message, {
+      slots: this.slots,
+      what: "embed worker",
+      isClosed: () => this.closed,
+      failInFlight: (dead) => {
+        if (dead.batch) clearTimeout(dead.batch.stuckTimer);
+        for (const job of dead.batch?.jobs ?? []) this.fail(job, reason, message);
       },
-      (err) => {
-        this.opts.log?.(`embed worker could not be restarted: ${(err as Error).message}`);
-        if (this.slots.every((s) => !s)) {
-          this.current = "failed";
-          this.failMessage = (err as Error).message;
-          for (const job of this.queue.splice(0)) this.fail(job, "worker_crash", "no embed worker is running");
-          this.queuedTexts = 0;
-        }
+      spawn: () => this.spawn(),
+      countRestart: () => this.counters.workerRestarts++,
+      onReplaced: () => this.dispatch(),
+      onNoWorkerLeft: (err) => {
+        this.current = "failed";
+        this.failMessage = err.message;
+        for (const job of this.queue.splice(0)) this.fail(job, "worker_crash", "no embed worker is running");
+        this.queuedTexts = 0;
       },
-    );
+      log: this.opts.log,
+    });
   }
 
   private async spawn(): Promise<Slot> {

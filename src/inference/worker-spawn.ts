@@ -1,6 +1,6 @@
 // Starts a model worker (embed or SLM): posts its load message and waits until the worker reports the
 // model loaded, failed to load, died, or took too long. Once loaded, a crash or exit goes to onDeath
-// (the pool replaces the worker); every other message goes to onMessage.
+// (the pool replaces the worker, with replaceWorker below); every other message goes to onMessage.
 
 export interface SpawnWorkerOptions<From> {
   url: URL | string;
@@ -40,4 +40,44 @@ export function spawnWorker<From>(o: SpawnWorkerOptions<From>): Promise<Worker> 
     worker.addEventListener("close", () => died(`${o.what} exited`));
     worker.postMessage(o.load);
   });
+}
+
+export interface ReplaceWorkerOptions<S extends { worker: Worker }> {
+  /** the pool's slots; the fresh worker takes the dead one's place */
+  slots: (S | undefined)[];
+  /** "embed worker", "L2 worker": the start of every log line */
+  what: string;
+  isClosed(): boolean;
+  /** stops the slot's timers and fails the work it was running */
+  failInFlight(slot: S): void;
+  spawn(): Promise<S>;
+  countRestart(): void;
+  /** a fresh worker is in its slot: hand it queued work */
+  onReplaced(): void;
+  /** the restart failed and no worker is left: mark the pool failed and refuse what is queued */
+  onNoWorkerLeft(err: Error): void;
+  log?: (message: string) => void;
+}
+
+/** A worker died or hung: it is terminated, its work fails open, and a fresh worker takes its slot. */
+export function replaceWorker<S extends { worker: Worker }>(slot: S, message: string, o: ReplaceWorkerOptions<S>): void {
+  const index = o.slots.indexOf(slot);
+  if (index < 0) return;
+  o.slots[index] = undefined;
+  slot.worker.terminate();
+  o.failInFlight(slot);
+  if (o.isClosed()) return;
+  o.countRestart();
+  o.log?.(`${message}; starting a new ${o.what}`);
+  o.spawn().then(
+    (fresh) => {
+      if (o.isClosed()) return fresh.worker.terminate();
+      o.slots[index] = fresh;
+      o.onReplaced();
+    },
+    (err) => {
+      o.log?.(`${o.what} could not be restarted: ${(err as Error).message}`);
+      if (o.slots.every((s) => !s)) o.onNoWorkerLeft(err as Error);
+    },
+  );
 }
