@@ -3,6 +3,7 @@
 // Writes are queued and never block or fail a request (telemetry/rotating-jsonl.ts); key ids are
 // recorded, never keys.
 import { expandHome, RotatingJsonl } from "../telemetry/rotating-jsonl.ts";
+import { addUsage, emptyUsageSums } from "../telemetry/usage-sums.ts";
 import type { LayerName } from "../pipeline/types.ts";
 
 export interface UsageRecord {
@@ -50,7 +51,7 @@ export class UsageLog {
   readonly path: string;
   private readonly file: RotatingJsonl;
   private readonly listeners: ((rec: UsageRecord) => void)[] = [];
-  readonly totals: UsageTotals = { l3_calls: 0, l3_errors: 0, tokens_in: 0, tokens_out: 0, cost_usd: 0, deflected: 0, tokens_saved: 0, cost_saved_usd: 0 };
+  private readonly sums = emptyUsageSums();
 
   constructor(private readonly opts: UsageLogOptions) {
     this.file = new RotatingJsonl(opts);
@@ -66,12 +67,18 @@ export class UsageLog {
     return this.file.writeErrors;
   }
 
+  /** everything appended since this process started */
+  get totals(): UsageTotals {
+    const { calls, errors, ...rest } = this.sums;
+    return { l3_calls: calls, l3_errors: errors, ...rest };
+  }
+
   onRecord(listener: (rec: UsageRecord) => void): void {
     this.listeners.push(listener);
   }
 
   append(rec: UsageRecord): void {
-    this.count(rec);
+    addUsage(this.sums, rec);
     for (const l of this.listeners) l(rec);
     if (this.opts.enabled) this.file.append(rec);
   }
@@ -79,21 +86,6 @@ export class UsageLog {
   /** resolves when every record appended so far is on disk */
   flush(): Promise<void> {
     return this.file.flush();
-  }
-
-  private count(rec: UsageRecord): void {
-    const t = this.totals;
-    if (rec.saved) {
-      t.deflected++;
-      t.tokens_saved += rec.input_tokens + rec.output_tokens;
-      t.cost_saved_usd += rec.cost_usd;
-    } else if (rec.layer === "l3") {
-      t.l3_calls++;
-      if (rec.status === "error") t.l3_errors++;
-      t.tokens_in += rec.input_tokens;
-      t.tokens_out += rec.output_tokens;
-      t.cost_usd += rec.cost_usd;
-    }
   }
 
   /** Records on disk (oldest rotated file first) from `since` on; unreadable lines are skipped. */

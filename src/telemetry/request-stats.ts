@@ -2,6 +2,7 @@
 // layer, latency percentiles, tokens and cost saved, and (usage) spend per provider and model.
 import type { UsageRecord } from "../providers/usage-log.ts";
 import type { RequestLogRecord } from "./request-log.ts";
+import { addUsage, emptyUsageSums, roundUsd, type UsageSums } from "./usage-sums.ts";
 
 /** Layers in pipeline order, as the request log names them (l0: refused before any layer). */
 export const LAYER_ORDER = ["l0", "l0.5", "l1a", "l1b", "l2", "l2.5", "l3"] as const;
@@ -71,17 +72,9 @@ export function requestStats(records: RequestLogRecord[]): RequestStats {
   };
 }
 
-export interface UsageGroupStats {
+export interface UsageGroupStats extends UsageSums {
   provider: string;
   model: string;
-  calls: number;
-  errors: number;
-  tokens_in: number;
-  tokens_out: number;
-  cost_usd: number;
-  deflected: number;
-  tokens_saved: number;
-  cost_saved_usd: number;
 }
 
 export interface UsageStats {
@@ -89,30 +82,16 @@ export interface UsageStats {
   by_model: UsageGroupStats[];
 }
 
-const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
-
 export function usageStats(records: UsageRecord[]): UsageStats {
-  const empty = () => ({ calls: 0, errors: 0, tokens_in: 0, tokens_out: 0, cost_usd: 0, deflected: 0, tokens_saved: 0, cost_saved_usd: 0 });
-  const totals = empty();
+  const totals = emptyUsageSums();
   const groups = new Map<string, UsageGroupStats>();
   for (const rec of records) {
     const key = `${rec.provider}\u0000${rec.model}`;
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { provider: rec.provider, model: rec.model, ...empty() }));
-    for (const into of [g, totals]) {
-      if (rec.saved) {
-        into.deflected++;
-        into.tokens_saved += rec.input_tokens + rec.output_tokens;
-        into.cost_saved_usd += rec.cost_usd;
-      } else if (rec.layer === "l3") {
-        into.calls++;
-        if (rec.status === "error") into.errors++;
-        into.tokens_in += rec.input_tokens;
-        into.tokens_out += rec.output_tokens;
-        into.cost_usd += rec.cost_usd;
-      }
-    }
+    if (!g) groups.set(key, (g = { provider: rec.provider, model: rec.model, ...emptyUsageSums() }));
+    addUsage(g, rec);
+    addUsage(totals, rec);
   }
-  const rounded = <T extends { cost_usd: number; cost_saved_usd: number }>(g: T): T => ({ ...g, cost_usd: round6(g.cost_usd), cost_saved_usd: round6(g.cost_saved_usd) });
+  const rounded = <T extends UsageSums>(g: T): T => ({ ...g, cost_usd: roundUsd(g.cost_usd), cost_saved_usd: roundUsd(g.cost_saved_usd) });
   return { totals: rounded(totals), by_model: [...groups.values()].map(rounded).sort((a, b) => b.calls + b.deflected - (a.calls + a.deflected)) };
 }

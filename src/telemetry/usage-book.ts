@@ -2,6 +2,7 @@
 // by every record and seeded once from the log on disk for what came before this process started.
 // Bounded: days older than the retention are dropped, and so are new groups past a cap.
 import type { UsageRecord } from "../providers/usage-log.ts";
+import { addUsage, emptyUsageSums, roundUsd, type UsageSums } from "./usage-sums.ts";
 
 export interface UsageGroup {
   day: string;
@@ -19,10 +20,12 @@ export interface UsageGroup {
   cost_saved_usd: number;
 }
 
+type Counts = Omit<UsageGroup, "day" | "provider" | "model">;
+
 export interface UsageSummary {
   days: number;
-  totals: Omit<UsageGroup, "day" | "provider" | "model">;
-  daily: ({ day: string } & Omit<UsageGroup, "day" | "provider" | "model">)[];
+  totals: Counts;
+  daily: ({ day: string } & Counts)[];
   by_model: Omit<UsageGroup, "day">[];
 }
 
@@ -30,22 +33,35 @@ const RETENTION_DAYS = 31;
 const MAX_GROUPS = 20_000;
 const DAY_MS = 86_400_000;
 
-const empty = () => ({ requests: 0, errors: 0, tokens_in: 0, tokens_out: 0, cost_usd: 0, deflected: 0, tokens_saved: 0, cost_saved_usd: 0 });
-type Sums = ReturnType<typeof empty>;
+/** what the book keeps per day, provider and model */
+interface DayGroup extends UsageSums {
+  day: string;
+  provider: string;
+  model: string;
+}
 
-const SUM_KEYS = Object.keys(empty()) as (keyof Sums)[];
+const SUM_KEYS = Object.keys(emptyUsageSums()) as (keyof UsageSums)[];
 
-function addInto(into: Sums, from: Sums): void {
+function addInto(into: UsageSums, from: UsageSums): void {
   for (const k of SUM_KEYS) into[k] += from[k];
 }
 
-const round = (n: number) => Math.round(n * 1e6) / 1e6;
-function rounded<T extends Sums>(s: T): T {
-  return { ...s, cost_usd: round(s.cost_usd), cost_saved_usd: round(s.cost_saved_usd) };
+/** The summary's names (an L3 call is a "request" on the Usage tab), dollars rounded. */
+function published(s: UsageSums): Counts {
+  return {
+    requests: s.calls,
+    errors: s.errors,
+    tokens_in: s.tokens_in,
+    tokens_out: s.tokens_out,
+    cost_usd: roundUsd(s.cost_usd),
+    deflected: s.deflected,
+    tokens_saved: s.tokens_saved,
+    cost_saved_usd: roundUsd(s.cost_saved_usd),
+  };
 }
 
 export class UsageBook {
-  private readonly groups = new Map<string, UsageGroup>();
+  private readonly groups = new Map<string, DayGroup>();
   private seeded = false;
   dropped = 0;
 
@@ -62,21 +78,10 @@ export class UsageBook {
         this.dropped++;
         return;
       }
-      g = { day, provider: rec.provider, model: rec.model, ...empty() };
+      g = { day, provider: rec.provider, model: rec.model, ...emptyUsageSums() };
       this.groups.set(key, g);
     }
-    const tokens = rec.input_tokens + rec.output_tokens;
-    if (rec.saved) {
-      g.deflected++;
-      g.tokens_saved += tokens;
-      g.cost_saved_usd += rec.cost_usd;
-    } else if (rec.layer === "l3") {
-      g.requests++;
-      if (rec.status === "error") g.errors++;
-      g.tokens_in += rec.input_tokens;
-      g.tokens_out += rec.output_tokens;
-      g.cost_usd += rec.cost_usd;
-    }
+    addUsage(g, rec);
   }
 
   /** Adds what `read` returns, once; later calls do nothing. */
@@ -91,23 +96,23 @@ export class UsageBook {
     const today = this.now();
     const dayList = Array.from({ length: span }, (_, i) => new Date(today - (span - 1 - i) * DAY_MS).toISOString().slice(0, 10));
     const wanted = new Set(dayList);
-    const totals = empty();
-    const daily = new Map(dayList.map((d) => [d, empty()]));
-    const byModel = new Map<string, Omit<UsageGroup, "day">>();
+    const totals = emptyUsageSums();
+    const daily = new Map(dayList.map((d) => [d, emptyUsageSums()]));
+    const byModel = new Map<string, Omit<DayGroup, "day">>();
     for (const g of this.groups.values()) {
       if (!wanted.has(g.day)) continue;
       addInto(totals, g);
       addInto(daily.get(g.day)!, g);
       const key = `${g.provider}\u0000${g.model}`;
-      const m = byModel.get(key) ?? { provider: g.provider, model: g.model, ...empty() };
+      const m = byModel.get(key) ?? { provider: g.provider, model: g.model, ...emptyUsageSums() };
       addInto(m, g);
       byModel.set(key, m);
     }
     return {
       days: span,
-      totals: rounded(totals),
-      daily: dayList.map((day) => ({ day, ...rounded(daily.get(day)!) })),
-      by_model: [...byModel.values()].map(rounded).sort((a, b) => b.requests + b.deflected - (a.requests + a.deflected)),
+      totals: published(totals),
+      daily: dayList.map((day) => ({ day, ...published(daily.get(day)!) })),
+      by_model: [...byModel.values()].map(({ provider, model, ...sums }) => ({ provider, model, ...published(sums) })).sort((a, b) => b.requests + b.deflected - (a.requests + a.deflected)),
     };
   }
 
