@@ -36,6 +36,22 @@ export interface Embedder {
   close(): Promise<void>;
 }
 
+/** An embedder with nothing to load or release (a remote server, a test double): always ready. */
+export abstract class ReadyEmbedder implements Embedder {
+  abstract readonly name: string;
+  abstract embed(texts: string[]): Promise<Float32Array[]>;
+  abstract stats(): EmbedderStats;
+
+  state(): EmbedderState {
+    return "ready";
+  }
+  failure(): string | undefined {
+    return undefined;
+  }
+  async start() {}
+  async close() {}
+}
+
 export function emptyStats(): EmbedderStats {
   return { calls: 0, batches: 0, skipped: { not_ready: 0, queue_full: 0, timeout: 0, worker_crash: 0, error: 0 }, workerRestarts: 0 };
 }

@@ -1,6 +1,6 @@
 // Embeddings from an OpenAI-compatible /v1/embeddings server (TEI, llama.cpp --embedding, vLLM)
 // instead of the in-process model (ISARTOR__EMBEDDING_SIDECAR__*).
-import { EmbedUnavailableError, emptyStats, normalize, type Embedder, type EmbedSkipReason } from "./embedder.ts";
+import { EmbedUnavailableError, emptyStats, normalize, ReadyEmbedder, type EmbedSkipReason } from "./embedder.ts";
 
 export interface SidecarEmbedderOptions {
   url: string;
@@ -17,28 +17,21 @@ export function embeddingsUrl(base: string): string {
   return u.endsWith("/v1") ? `${u}/embeddings` : `${u}/v1/embeddings`;
 }
 
-export class SidecarEmbedder implements Embedder {
+export class SidecarEmbedder extends ReadyEmbedder {
   readonly name: string;
   private readonly endpoint: string;
   private inFlight = 0;
   private readonly counters = emptyStats();
 
   constructor(private readonly opts: SidecarEmbedderOptions) {
+    super();
     this.endpoint = embeddingsUrl(opts.url);
     this.name = `sidecar:${this.endpoint}`;
   }
 
-  state() {
-    return "ready" as const;
-  }
-  failure() {
-    return undefined;
-  }
-  async start() {}
   stats() {
     return structuredClone(this.counters);
   }
-  async close() {}
 
   async embed(texts: string[]): Promise<Float32Array[]> {
     this.counters.calls++;

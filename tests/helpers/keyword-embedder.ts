@@ -1,8 +1,8 @@
 // A deterministic Embedder for router and cache mechanics tests: hashed bag of words, L2-normalised,
 // with switches to make it fail the way real backends do (not ready, timeout, slow).
-import { EmbedUnavailableError, emptyStats, normalize, type Embedder, type EmbedSkipReason } from "../../src/inference/embedder.ts";
+import { EmbedUnavailableError, emptyStats, normalize, ReadyEmbedder, type EmbedSkipReason } from "../../src/inference/embedder.ts";
 
-export class KeywordEmbedder implements Embedder {
+export class KeywordEmbedder extends ReadyEmbedder {
   /** when set, every embed() rejects with this reason */
   failWith: EmbedSkipReason | undefined;
   /** the next this many embed() calls reject with "timeout", then it answers again */
@@ -14,7 +14,9 @@ export class KeywordEmbedder implements Embedder {
   constructor(
     readonly name = "keyword-test-encoder",
     readonly dim = 64,
-  ) {}
+  ) {
+    super();
+  }
 
   vector(text: string): Float32Array {
     const v = new Float32Array(this.dim);
@@ -26,17 +28,9 @@ export class KeywordEmbedder implements Embedder {
     return normalize(v);
   }
 
-  state() {
-    return "ready" as const;
-  }
-  failure() {
-    return undefined;
-  }
-  async start() {}
   stats() {
     return emptyStats();
   }
-  async close() {}
 
   async embed(texts: string[]): Promise<Float32Array[]> {
     this.calls++;
