@@ -3,7 +3,7 @@
 // Writes are queued and never block or fail a request (telemetry/rotating-jsonl.ts); key ids are
 // recorded, never keys.
 import { expandHome, RotatingJsonl } from "../telemetry/rotating-jsonl.ts";
-import { addUsage, emptyUsageSums } from "../telemetry/usage-sums.ts";
+import { addUsage, emptyUsageSums, type UsageSums } from "../telemetry/usage-sums.ts";
 import type { LayerName } from "../pipeline/types.ts";
 
 export interface UsageRecord {
@@ -34,16 +34,8 @@ export interface UsageLogOptions {
   maxFiles: number;
 }
 
-export interface UsageTotals {
-  l3_calls: number;
-  l3_errors: number;
-  tokens_in: number;
-  tokens_out: number;
-  cost_usd: number;
-  deflected: number;
-  tokens_saved: number;
-  cost_saved_usd: number;
-}
+/** UsageSums as the admin overview reads them: upstream calls and errors named l3_ */
+export type UsageTotals = { l3_calls: number; l3_errors: number } & Omit<UsageSums, "calls" | "errors">;
 
 export { expandHome };
 

@@ -4,23 +4,10 @@
 import type { UsageRecord } from "../providers/usage-log.ts";
 import { addUsage, emptyUsageSums, roundUsd, type UsageSums } from "./usage-sums.ts";
 
-export interface UsageGroup {
-  day: string;
-  provider: string;
-  model: string;
-  /** L3 calls made (status ok or error) */
-  requests: number;
-  errors: number;
-  tokens_in: number;
-  tokens_out: number;
-  cost_usd: number;
-  /** deflected answers that saved a call to this provider/model */
-  deflected: number;
-  tokens_saved: number;
-  cost_saved_usd: number;
-}
+/** UsageSums as the Usage tab names them: an L3 call made (status ok or error) is a request */
+type Counts = { requests: number } & Omit<UsageSums, "calls">;
 
-type Counts = Omit<UsageGroup, "day" | "provider" | "model">;
+export type UsageGroup = { day: string; provider: string; model: string } & Counts;
 
 export interface UsageSummary {
   days: number;
