@@ -3,6 +3,7 @@
 // canonical assistant turn; function_call_output items become tool messages.
 import { invalidRequest } from "../pipeline/errors.ts";
 import type { ChatRequest, ContentPart, GenerationParams, Message, ToolChoice, ToolDefinition } from "../pipeline/types.ts";
+import { splitCallId } from "./call-signature.ts";
 import { expectArray, expectObject, expectString, extraFields, isObject, optionalBoolean, optionalNumber, optionalString, type Json } from "./validate.ts";
 
 const KNOWN = new Set(["model", "input", "instructions", "tools", "tool_choice", "text", "temperature", "top_p", "max_output_tokens", "stream", "previous_response_id"]);
@@ -77,17 +78,20 @@ export function itemsToMessages(items: unknown[]): Message[] {
       const t = assistantTurn(false);
       const name = expectString(item.name, `${f}.name`, { nonEmpty: true });
       const namespace = optionalString(item.namespace, `${f}.namespace`);
+      const { id, signature } = splitCallId(expectString(item.call_id, `${f}.call_id`, { nonEmpty: true }));
       const call = {
-        id: expectString(item.call_id, `${f}.call_id`, { nonEmpty: true }),
+        id,
         name: namespace ? namespacedName(namespace, name) : name,
         arguments: typeof item.arguments === "string" ? item.arguments : JSON.stringify(item.arguments ?? {}),
+        ...(signature ? { signature } : {}),
       };
       t.toolCalls = [...(t.toolCalls ?? []), call];
       return;
     }
     if (type === "function_call_output") {
       turn = undefined;
-      out.push({ role: "tool", toolCallId: expectString(item.call_id, `${f}.call_id`, { nonEmpty: true }), content: toolOutput(item.output, `${f}.output`) });
+      const { id } = splitCallId(expectString(item.call_id, `${f}.call_id`, { nonEmpty: true }));
+      out.push({ role: "tool", toolCallId: id, content: toolOutput(item.output, `${f}.output`) });
       return;
     }
     // built-in tool calls and their outputs, item references: kept whole (cache key, same-format upstream)

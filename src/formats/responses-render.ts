@@ -1,6 +1,7 @@
 // Canonical response and errors → OpenAI Responses API shapes (the Response object and its output items).
 import type { ErrorKind, GatewayError } from "../pipeline/errors.ts";
-import type { ChatRequest, ChatResponse, FinishReason, Usage } from "../pipeline/types.ts";
+import type { ChatRequest, ChatResponse, FinishReason, ToolCall, Usage } from "../pipeline/types.ts";
+import { callIdWithSignature } from "./call-signature.ts";
 import { declaredNamespaces, splitNamespaced } from "./responses-parse.ts";
 import { isObject, type Json } from "./validate.ts";
 
@@ -35,9 +36,9 @@ export function messageItem(id: string, text: string, status = "completed"): Jso
   return { id, type: "message", status, role: "assistant", content: [outputTextPart(text)] };
 }
 
-export function functionCallItem(id: string, call: { id: string; name: string; arguments: string }, namespaces: string[], status = "completed"): Json {
+export function functionCallItem(id: string, call: Pick<ToolCall, "id" | "name" | "arguments" | "signature">, namespaces: string[], status = "completed"): Json {
   const { name, namespace } = splitNamespaced(call.name, namespaces);
-  return { id, type: "function_call", status, arguments: call.arguments, call_id: call.id, name, ...(namespace ? { namespace } : {}) };
+  return { id, type: "function_call", status, arguments: call.arguments, call_id: callIdWithSignature(call.id, call.signature), name, ...(namespace ? { namespace } : {}) };
 }
 
 /** The output items of a canonical answer: reasoning first, then the message, then the function calls. */

@@ -15,7 +15,9 @@ export interface ResponsesFrame {
 type OpenItem =
   | { kind: "reasoning"; index: number; id: string; text: string; signature?: string }
   | { kind: "message"; index: number; id: string; text: string }
-  | { kind: "call"; index: number; id: string; callId: string; name: string; args: string };
+  | { kind: "call"; index: number; id: string; callId: string; name: string; args: string; signature?: string };
+
+const callOf = (item: Extract<OpenItem, { kind: "call" }>) => ({ id: item.callId, name: item.name, arguments: item.args, signature: item.signature });
 
 export class ResponsesEventWriter {
   private seq = 0;
@@ -69,7 +71,7 @@ export class ResponsesEventWriter {
       done = messageItem(item.id, item.text);
     } else {
       this.frame("response.function_call_arguments.done", { ...at, name: splitNamespaced(item.name, this.namespaces).name, arguments: item.args }, out);
-      done = functionCallItem(item.id, { id: item.callId, name: item.name, arguments: item.args }, this.namespaces);
+      done = functionCallItem(item.id, callOf(item), this.namespaces);
     }
     this.output[item.index] = done;
     this.frame("response.output_item.done", { output_index: item.index, item: done }, out);
@@ -120,9 +122,9 @@ export class ResponsesEventWriter {
       }
       case "tool_call_start": {
         const index = this.nextIndex();
-        const item = { kind: "call" as const, index, id: ids.call(this.calls++), callId: e.id, name: e.name, args: "" };
+        const item = { kind: "call" as const, index, id: ids.call(this.calls++), callId: e.id, name: e.name, args: "", ...(e.signature ? { signature: e.signature } : {}) };
         this.callItems.set(e.index, item);
-        this.openItem(item, functionCallItem(item.id, { id: e.id, name: e.name, arguments: "" }, this.namespaces, "in_progress"), out);
+        this.openItem(item, functionCallItem(item.id, callOf(item), this.namespaces, "in_progress"), out);
         break;
       }
       case "tool_call_delta": {
@@ -130,7 +132,7 @@ export class ResponsesEventWriter {
         if (!item || !e.arguments) break;
         item.args += e.arguments;
         if (this.open === item) this.frame("response.function_call_arguments.delta", { item_id: item.id, output_index: item.index, delta: e.arguments }, out);
-        else this.output[item.index] = functionCallItem(item.id, { id: item.callId, name: item.name, arguments: item.args }, this.namespaces);
+        else this.output[item.index] = functionCallItem(item.id, callOf(item), this.namespaces);
         break;
       }
       case "finish": {

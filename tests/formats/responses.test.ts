@@ -54,6 +54,27 @@ describe("round trips", () => {
     );
   });
 
+  test("tool loop: a Gemini call's signature returns with the call, streamed or not; its tool output names the plain id", async () => {
+    const signed = fc.tuple(chatResponse("gemini"), fc.array(fc.stringMatching(/^[A-Za-z0-9+/]{8,40}={0,2}$/), { minLength: 2, maxLength: 2 })).map(([res, sigs]): ChatResponse => ({
+      ...res,
+      message: { ...res.message, ...(res.message.toolCalls ? { toolCalls: res.message.toolCalls.map((c, i) => ({ ...c, signature: sigs[i] })) } : {}) },
+    }));
+    await fc.assert(
+      fc.asyncProperty(signed, async (res) => {
+        const events = sseMessages(await renderedStream(createResponsesFormat(new ResponseHistory()), res, req)).map((m) => JSON.parse(m.data));
+        const streamedOutput: unknown[] = events.at(-1).response.output;
+        for (const output of [(renderResponsesResponse(res, req) as { output: unknown[] }).output, streamedOutput]) {
+          const calls = output.filter((o) => (o as { type: string }).type === "function_call") as { call_id: string }[];
+          const results = calls.map((c) => ({ type: "function_call_output", call_id: c.call_id, output: "ok" }));
+          const next = parseResponsesRequest({ model: "m", input: [{ role: "user", content: "q" }, ...JSON.parse(JSON.stringify(output)), ...results] });
+          expect(next.messages[1] ?? { role: "assistant", content: [] }).toEqual(res.message);
+          expect(next.messages.slice(2).map((m) => m.toolCallId)).toEqual((res.message.toolCalls ?? []).map((c) => c.id));
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   test("stream: the completed event's response has the same output items as the non-streamed answer", async () => {
     await fc.assert(
       fc.asyncProperty(chatResponse("anthropic"), async (res) => {

@@ -299,4 +299,35 @@ describe("Responses API → Gemini upstream (translation)", () => {
     expect(again.final.output_text).toBe("Hello from Gemini");
     expect(again.final.usage?.total_tokens).toBe(streamed.final.usage?.total_tokens);
   });
+
+  /** The model part of the second Gemini request: the function call the client sent back. */
+  const sentBackCall = () => upstream.requests.at(-1)!.body.contents[1];
+
+  test("a function call's thoughtSignature survives the round trip: answer → function_call item → back in input → Gemini", async () => {
+    upstream.replies = [{ functionCalls: [{ name: "get_weather", args: { city: "Lima" }, thoughtSignature: "c2lnLWZjLWxpbWE=" }] }, { text: "24 °C in Lima." }];
+    const params = { model: "gemini-3-pro", input: "weather in Lima?", tools: [weatherTool], store: false };
+    const first = await client.responses.create(params);
+    const call = first.output.find((o) => o.type === "function_call") as OpenAI.Responses.ResponseFunctionToolCall;
+    expect(call.name).toBe("get_weather");
+    const second = await client.responses.create({ ...params, input: [{ role: "user", content: "weather in Lima?" }, call, { type: "function_call_output", call_id: call.call_id, output: '{"temp_c":24}' }] });
+    expect(second.output_text).toBe("24 °C in Lima.");
+    expect(sentBackCall()).toEqual({ role: "model", parts: [{ functionCall: { name: "get_weather", args: { city: "Lima" } }, thoughtSignature: "c2lnLWZjLWxpbWE=" }] });
+    expect(upstream.requests.at(-1)!.body.contents[2]).toEqual({ role: "user", parts: [{ functionResponse: { name: "get_weather", response: { temp_c: 24 } } }] });
+  });
+
+  test("the signature also survives a streamed answer, its cache replay and previous_response_id", async () => {
+    upstream.replies = [{ functionCalls: [{ id: "fc-oslo", name: "get_weather", args: { city: "Oslo" }, thoughtSignature: "c2lnLWZjLW9zbG8=" }] }, { text: "11 °C in Oslo." }];
+    const params = { model: "gemini-3-pro", input: "weather in Oslo?", tools: [weatherTool] };
+    const before = upstream.requests.length;
+    const streamed = await streamAll(client, params);
+    const replayed = await streamAll(client, params);
+    expect(upstream.requests.length).toBe(before + 1);
+    const calls = [streamed, replayed].map((r) => r.final.output.find((o) => o.type === "function_call") as OpenAI.Responses.ResponseFunctionToolCall);
+    expect(calls[1]!.call_id).toBe(calls[0]!.call_id);
+
+    const next = await client.responses.create({ ...params, previous_response_id: replayed.final.id, input: [{ type: "function_call_output", call_id: calls[1]!.call_id, output: '{"temp_c":11}' }] });
+    expect(next.output_text).toBe("11 °C in Oslo.");
+    expect(sentBackCall().parts).toEqual([{ functionCall: { id: "fc-oslo", name: "get_weather", args: { city: "Oslo" } }, thoughtSignature: "c2lnLWZjLW9zbG8=" }]);
+    expect(upstream.requests.at(-1)!.body.contents[2].parts[0].functionResponse.id).toBe("fc-oslo");
+  });
 });
