@@ -6,6 +6,7 @@ import { invalidRequest, type GatewayError } from "../pipeline/errors.ts";
 import type { ChatRequest, ChatResponse } from "../pipeline/types.ts";
 import type { ParseOptions, WireFormat } from "./format.ts";
 import { inputItems, parseResponsesRequest } from "./responses-parse.ts";
+import { resolveItemReferences } from "./responses-references.ts";
 import { renderResponsesError, renderResponsesResponse } from "./responses-render.ts";
 import { ResponsesEventWriter } from "./responses-stream.ts";
 import { expectObject, isObject, optionalString, type Json } from "./validate.ts";
@@ -47,7 +48,9 @@ export function createResponsesFormat(history: ResponseHistory): WireFormat {
       keep = b.store !== false;
       let expanded: Json = b;
       if (b.input === undefined || b.input === null) throw invalidRequest("'input' is required", "input");
-      input = inputItems(b.input);
+      const sent = inputItems(b.input);
+      input = resolveItemReferences(sent, (id) => history.get(tenant, id));
+      if (input !== sent) expanded = { ...b, input };
       if (previousResponseId) {
         const prior = history.get(tenant, previousResponseId);
         if (!prior) {
@@ -58,7 +61,7 @@ export function createResponsesFormat(history: ResponseHistory): WireFormat {
         }
         input = [...prior, ...input];
         // the whole conversation goes upstream (and into the cache key), so any upstream can answer it
-        const { previous_response_id: _p, ...rest } = b;
+        const { previous_response_id: _p, ...rest } = expanded;
         expanded = { ...rest, input };
       }
       return parseResponsesRequest(expanded);

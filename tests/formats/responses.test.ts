@@ -118,6 +118,30 @@ describe("stream event sequence", () => {
   });
 });
 
+test("item references to the gateway's own answers become those items again, for the same tenant only", () => {
+  const history = new ResponseHistory();
+  const res: ChatResponse = {
+    id: "chatcmpl-r7",
+    created: 1,
+    model: "m",
+    message: { role: "assistant", content: [{ type: "thinking", text: "t", signature: "sig" }, { type: "text", text: "Paris." }], toolCalls: [{ id: "call_1", name: "f", arguments: "{}" }] },
+    finishReason: "tool_calls",
+    usage: { inputTokens: 3, outputTokens: 2 },
+  };
+  const answering = createResponsesFormat(history);
+  const output = (answering.render(res, answering.parse({ model: "m", input: "capital?" }, { tenant: "a" }), { layer: "l3" }) as { output: { id: string }[] }).output;
+  const references = [{ role: "user", content: "capital?" }, ...output.map((o) => ({ type: "item_reference", id: o.id })), { type: "item_reference", id: "msg_unknown" }];
+  const body = { model: "m", input: [...references, { type: "function_call_output", call_id: "call_1", output: "ok" }] };
+
+  const same = createResponsesFormat(history).parse(body, { tenant: "a" });
+  expect(same.messages[1]).toEqual({ ...res.message, content: [...res.message.content, { type: "opaque", format: "responses", value: { type: "item_reference", id: "msg_unknown" } }] });
+  expect((same.source.body as { input: unknown[] }).input.slice(1, 1 + output.length)).toEqual(output);
+
+  const other = createResponsesFormat(history).parse(body, { tenant: "b" });
+  expect(other.messages[1]!.content.every((p) => p.type === "opaque")).toBe(true);
+  expect(other.source.body).toBe(body);
+});
+
 test("namespace tools become prefixed canonical tools; a call to one is rendered with its namespace again", () => {
   const body = {
     model: "m",

@@ -52,6 +52,17 @@ for (const setup of setups) {
       expect(res.response.headers?.["x-isartor-layer"]).toBe("l3");
     });
 
+    test("a conversation goes on: the earlier answer reaches the upstream (openai(…) sends it as an item reference)", async () => {
+      upstream.script({ text: "Paris." }, { text: "About 2.1 million." });
+      const first = await generateText({ model, prompt: "capital of France, briefly?", maxRetries: 0 });
+      const next = await generateText({ model, messages: [{ role: "user", content: "capital of France, briefly?" }, ...first.response.messages, { role: "user", content: "population?" }], maxRetries: 0 });
+      expect(next.text).toBe("About 2.1 million.");
+      const sent = JSON.stringify(upstream.bodies().at(-1));
+      expect(sent).toContain("Paris.");
+      expect(sent.indexOf("capital of France")).toBeLessThan(sent.indexOf("Paris."));
+      expect(sent.indexOf("Paris.")).toBeLessThan(sent.indexOf("population?"));
+    });
+
     test("a stream arrives in pieces", async () => {
       upstream.script({ text: "Rain is likely in Bonn today." });
       const res = streamText({ model, prompt: "weather in Bonn?", maxRetries: 0 });

@@ -72,6 +72,17 @@ for (const setup of setups) {
       expect(JSON.stringify(upstream.bodies().at(-1))).toContain("say hello");
     });
 
+    test("a conversation goes on: the earlier answer reaches the upstream", async () => {
+      upstream.script({ text: "Paris." }, { text: "About 2.1 million." });
+      const history: BaseMessage[] = [new HumanMessage("capital of France, briefly?")];
+      history.push(await model.invoke(history));
+      const next = await model.invoke([...history, new HumanMessage("population?")]);
+      expect(textOf(next)).toBe("About 2.1 million.");
+      const sent = JSON.stringify(upstream.bodies().at(-1));
+      expect(sent.indexOf("capital of France")).toBeLessThan(sent.indexOf("Paris."));
+      expect(sent.indexOf("Paris.")).toBeLessThan(sent.indexOf("population?"));
+    });
+
     test("a stream arrives in pieces", async () => {
       upstream.script({ text: "Rain is likely in Bonn today." });
       const pieces: string[] = [];
