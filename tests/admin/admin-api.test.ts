@@ -1,62 +1,33 @@
 // The admin API: closed without the admin key (and with a gateway key), working with it.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { RunningGateway } from "../../src/server/server.ts";
+import { PROVIDER_SECRET as PROVIDER, startAdminGateway, testAdminRefusals, type AdminGateway } from "../helpers/admin-gateway.ts";
 import { startTestGateway } from "../helpers/gateway.ts";
-import { startMockOpenAI, type MockUpstream } from "../helpers/mock-openai-upstream.ts";
 
 const ADMIN = "admin-key-0123456789abcdef";
 const GATEWAY = "gateway-key-0123456789ab";
-const PROVIDER = "sk-provider-secret-0123456789abcdef";
 
-let upstream: MockUpstream;
-let gateway: RunningGateway;
-const logs: string[] = [];
+let admin: AdminGateway;
 
 beforeAll(async () => {
-  upstream = startMockOpenAI([{ text: "cached answer" }]);
-  gateway = await startTestGateway(
-    {
-      ISARTOR__EXTERNAL_LLM_BASE_URL: upstream.url,
-      ISARTOR__EXTERNAL_LLM_API_KEY: PROVIDER,
-      ISARTOR__CACHE_MODE: "exact",
-      ISARTOR__ADMIN_API_KEY: ADMIN,
-      ISARTOR__GATEWAY_API_KEY: GATEWAY,
-    },
-    { logSink: (line) => logs.push(line) },
-  );
+  admin = await startAdminGateway({ adminKey: ADMIN, gatewayKey: GATEWAY, answer: "cached answer" });
 });
-afterAll(async () => {
-  await gateway.stop();
-  upstream.stop();
-});
+afterAll(() => admin.stop());
 
-const call = (method: string, path: string, key?: string) =>
-  fetch(`${gateway.url}${path}`, { method, headers: key ? { authorization: `Bearer ${key}` } : {} });
-const ask = () =>
-  fetch(`${gateway.url}/v1/chat/completions`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${GATEWAY}`, "content-type": "application/json" },
-    body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "admin test question" }] }),
-  });
+const call = (method: string, path: string, key?: string) => admin.call(method, path, key);
+const ask = () => admin.ask("admin test question");
 
 describe("refusals", () => {
-  const routes: [string, string][] = [
-    ["GET", "/api/admin/stats"],
-    ["GET", "/api/admin/config"],
-    ["POST", "/api/admin/cache/purge"],
-    ["DELETE", "/api/admin/cache"],
-    ["GET", "/api/admin/anything-else"],
-  ];
-  for (const [method, path] of routes) {
-    test(`${method} ${path}: 401 without a key, with a wrong key, and with a gateway key`, async () => {
-      for (const key of [undefined, "wrong-admin-key", GATEWAY]) {
-        const res = await call(method, path, key);
-        expect(res.status).toBe(401);
-        const body = (await res.json()) as { error: { type: string } };
-        expect(body.error.type).toBe("authentication_error");
-      }
-    });
-  }
+  testAdminRefusals(
+    [
+      ["GET", "/api/admin/stats"],
+      ["GET", "/api/admin/config"],
+      ["POST", "/api/admin/cache/purge"],
+      ["DELETE", "/api/admin/cache"],
+      ["GET", "/api/admin/anything-else"],
+    ],
+    () => admin,
+    GATEWAY,
+  );
 
   test("a purge without the key leaves the cache intact", async () => {
     await ask();

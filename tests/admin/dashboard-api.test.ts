@@ -6,13 +6,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "smol-toml";
-import type { RunningGateway } from "../../src/server/server.ts";
-import { startTestGateway } from "../helpers/gateway.ts";
-import { startMockOpenAI, type MockUpstream } from "../helpers/mock-openai-upstream.ts";
+import { PROVIDER_SECRET as PROVIDER, startAdminGateway, testAdminRefusals, type AdminGateway } from "../helpers/admin-gateway.ts";
 
 const ADMIN = "dash-admin-key-0123456789abcdef";
 const GATEWAY = "dash-gateway-key-0123456789";
-const PROVIDER = "sk-provider-secret-0123456789abcdef";
 const CONFIG_TEXT = `# dashboard test config — keep this comment
 cache_ttl_secs = 300 # five minutes
 
@@ -21,66 +18,38 @@ cache_ttl_secs = 300 # five minutes
 timeout_seconds = 30
 `;
 
-let upstream: MockUpstream;
-let gateway: RunningGateway;
+let admin: AdminGateway;
 let configFile: string;
 
 beforeAll(async () => {
-  upstream = startMockOpenAI([{ text: "dashboard answer" }]);
   configFile = join(mkdtempSync(join(tmpdir(), "isartor-dash-")), "isartor.toml");
   writeFileSync(configFile, CONFIG_TEXT);
-  gateway = await startTestGateway(
-    {
-      ISARTOR__EXTERNAL_LLM_BASE_URL: upstream.url,
-      ISARTOR__EXTERNAL_LLM_API_KEY: PROVIDER,
-      ISARTOR__CACHE_MODE: "exact",
-      ISARTOR__ADMIN_API_KEY: ADMIN,
-      ISARTOR__GATEWAY_API_KEY: GATEWAY,
-    },
-    { logSink: () => {}, configFile },
-  );
+  admin = await startAdminGateway({ adminKey: ADMIN, gatewayKey: GATEWAY, answer: "dashboard answer", configFile });
 });
-afterAll(async () => {
-  await gateway.stop();
-  upstream.stop();
-});
+afterAll(() => admin.stop());
 
-const call = (method: string, path: string, key?: string, body?: unknown) =>
-  fetch(`${gateway.url}${path}`, {
-    method,
-    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { "content-type": "application/json" } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+const call = (method: string, path: string, key?: string, body?: unknown) => admin.call(method, path, key, body);
 const adminJson = async (method: string, path: string, body?: unknown) => {
   const res = await call(method, path, ADMIN, body);
   return { status: res.status, body: (await res.json()) as any };
 };
-const ask = (content: string) =>
-  fetch(`${gateway.url}/v1/chat/completions`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${GATEWAY}`, "content-type": "application/json" },
-    body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content }] }),
-  });
+const ask = (content: string) => admin.ask(content);
 
 describe("refusals", () => {
-  const routes: [string, string][] = [
-    ["GET", "/api/admin/overview"],
-    ["GET", "/api/admin/providers"],
-    ["POST", "/api/admin/providers/test"],
-    ["GET", "/api/admin/usage"],
-    ["GET", "/api/admin/requests"],
-    ["GET", "/api/admin/config/fields"],
-    ["POST", "/api/admin/config"],
-  ];
-  for (const [method, path] of routes) {
-    test(`${method} ${path}: 401 without a key, with a wrong key, and with a gateway key`, async () => {
-      for (const key of [undefined, "wrong-admin-key", GATEWAY]) {
-        const res = await call(method, path, key, method === "POST" ? { provider: "openai", changes: { cache_ttl_secs: 1 } } : undefined);
-        expect(res.status).toBe(401);
-        expect(((await res.json()) as any).error.type).toBe("authentication_error");
-      }
-    });
-  }
+  testAdminRefusals(
+    [
+      ["GET", "/api/admin/overview"],
+      ["GET", "/api/admin/providers"],
+      ["POST", "/api/admin/providers/test"],
+      ["GET", "/api/admin/usage"],
+      ["GET", "/api/admin/requests"],
+      ["GET", "/api/admin/config/fields"],
+      ["POST", "/api/admin/config"],
+    ],
+    () => admin,
+    GATEWAY,
+    (method) => (method === "POST" ? { provider: "openai", changes: { cache_ttl_secs: 1 } } : undefined),
+  );
 
   test("a refused config edit leaves isartor.toml untouched", async () => {
     expect((await call("POST", "/api/admin/config", GATEWAY, { changes: { cache_ttl_secs: 1 } })).status).toBe(401);
@@ -120,7 +89,7 @@ describe("live numbers", () => {
   });
 
   test("a streamed L3 answer is logged with stream set and its tokens, once the stream has ended", async () => {
-    const res = await fetch(`${gateway.url}/v1/chat/completions`, {
+    const res = await fetch(`${admin.gateway.url}/v1/chat/completions`, {
       method: "POST",
       headers: { authorization: `Bearer ${GATEWAY}`, "content-type": "application/json" },
       body: JSON.stringify({ model: "gpt-4o-mini", stream: true, messages: [{ role: "user", content: "stream it please" }] }),
@@ -136,7 +105,7 @@ describe("live numbers", () => {
   });
 
   test("a refused chat request appears as L0 in the request log", async () => {
-    await fetch(`${gateway.url}/v1/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${PROVIDER}` }, body: "{}" });
+    await fetch(`${admin.gateway.url}/v1/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${PROVIDER}` }, body: "{}" });
     const { body } = await adminJson("GET", "/api/admin/requests?limit=5");
     expect(body.requests[0]).toMatchObject({ path: "/v1/chat/completions", status: 401, layer: "l0" });
   });
