@@ -1,37 +1,24 @@
 // The fault-injection matrix: provider "a" misbehaves, provider "b" is healthy. For every fault, in
 // stream and non-stream mode, the OpenAI SDK client must see exactly the documented outcome.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
-import { startFaultUpstream, type Fault, type FaultUpstream } from "../helpers/fault-upstream.ts";
+import { useFaultPair } from "../helpers/fault-pair.ts";
+import type { Fault } from "../helpers/fault-upstream.ts";
 import { startTestGateway } from "../helpers/gateway.ts";
 import type { RunningGateway } from "../../src/server/server.ts";
 import { ask, chainEnv, secretOf, usageRecords } from "./provider-env.ts";
 
-let a: FaultUpstream;
-let b: FaultUpstream;
+const ups = useFaultPair();
 let gateway: RunningGateway;
 let client: OpenAI;
 let n = 0;
 const unique = (label: string) => `${label} #${++n} ${crypto.randomUUID()}`;
 
-beforeAll(async () => {
-  a = await startFaultUpstream("a");
-  b = await startFaultUpstream("b");
-});
-afterAll(async () => {
-  await a.stop();
-  await b.stop();
-});
 // a fresh gateway per test: key cooldowns and cache entries of one case must not steer the next
 beforeEach(async () => {
-  gateway = await startTestGateway(chainEnv([a, b]));
+  gateway = await startTestGateway(chainEnv([ups.a, ups.b]));
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: "unused", maxRetries: 0, timeout: 20_000 });
-  a.requests.length = 0;
-  b.requests.length = 0;
-  a.script = [];
-  b.script = [];
-  a.otherwise = { kind: "ok" };
-  b.otherwise = { kind: "ok" };
+  ups.reset();
 });
 afterEach(async () => {
   await gateway.stop();
@@ -68,7 +55,7 @@ for (const mode of ["non-stream", "stream"] as const) {
 
     for (const [label, fault] of RETRIED) {
       test(`${label}: one retry on a, then b answers; usage records both`, async () => {
-        a.otherwise = fault;
+        ups.a.otherwise = fault;
         const q = unique(label);
         const { text, headers } = await call(q);
         expect(text).toBe("answer from b");
@@ -76,8 +63,8 @@ for (const mode of ["non-stream", "stream"] as const) {
         expect(headers.get("x-isartor-layer")).toBe("l3");
         expect(headers.get("x-isartor-retries")).toBe("1");
         expect(headers.get("x-isartor-fallback-from")).toBe("a");
-        expect(a.requests.length).toBe(2);
-        expect(b.requests.length).toBe(1);
+        expect(ups.a.requests.length).toBe(2);
+        expect(ups.b.requests.length).toBe(1);
 
         const records = (await usageRecords(gateway)).filter((r) => r.request_id === headers.get("x-request-id"));
         expect(records.map((r) => [r.provider, r.status])).toEqual([
@@ -92,40 +79,40 @@ for (const mode of ["non-stream", "stream"] as const) {
         const again = await call(q);
         expect(again.text).toBe("answer from b");
         expect(again.headers.get("x-isartor-layer")).toBe("l1a");
-        expect(a.requests.length + b.requests.length).toBe(3);
+        expect(ups.a.requests.length + ups.b.requests.length).toBe(3);
       });
     }
 
     test("Retry-After longer than retry.max_delay_ms: no retry, straight to b", async () => {
-      a.otherwise = { kind: "status", status: 429, retryAfter: "120" };
+      ups.a.otherwise = { kind: "status", status: 429, retryAfter: "120" };
       const { text, headers } = await call(unique("long retry-after"));
       expect(text).toBe("answer from b");
-      expect(a.requests.length).toBe(1);
+      expect(ups.a.requests.length).toBe(1);
       expect(headers.get("x-isartor-retries")).toBeNull();
     });
 
     test("404 (no such model on a): no retry there, b is asked at once", async () => {
-      a.otherwise = { kind: "status", status: 404, message: "model not found" };
+      ups.a.otherwise = { kind: "status", status: 404, message: "model not found" };
       const { text, headers } = await call(unique("not here"));
       expect(text).toBe("answer from b");
-      expect(a.requests.length).toBe(1);
+      expect(ups.a.requests.length).toBe(1);
       expect(headers.get("x-isartor-retries")).toBeNull();
       expect(headers.get("x-isartor-fallback-from")).toBe("a");
     });
 
     test("400 is the caller's mistake: no retry, no fallback, the 400 reaches the caller", async () => {
-      a.otherwise = { kind: "status", status: 400, message: "max_tokens is too large" };
+      ups.a.otherwise = { kind: "status", status: 400, message: "max_tokens is too large" };
       const err = await call(unique("bad request")).catch((e) => e);
       expect(err).toBeInstanceOf(OpenAI.BadRequestError);
       expect(err.status).toBe(400);
       expect(err.message).toContain("max_tokens is too large");
-      expect(a.requests.length).toBe(1);
-      expect(b.requests.length).toBe(0);
+      expect(ups.a.requests.length).toBe(1);
+      expect(ups.b.requests.length).toBe(0);
     });
 
     test("every provider failing: the last error reaches the caller naming each, and nothing is cached", async () => {
-      a.otherwise = { kind: "status", status: 503 };
-      b.otherwise = { kind: "status", status: 502 };
+      ups.a.otherwise = { kind: "status", status: 503 };
+      ups.b.otherwise = { kind: "status", status: 502 };
       const q = unique("all down");
       const err = await call(q).catch((e) => e);
       expect(err).toBeInstanceOf(OpenAI.APIError);
@@ -133,10 +120,10 @@ for (const mode of ["non-stream", "stream"] as const) {
       expect(err.message).toContain("all providers failed");
       expect(err.message).toContain("a: upstream a returned 503");
       expect(err.message).toContain("b: upstream b returned 502");
-      expect(a.requests.length).toBe(2);
-      expect(b.requests.length).toBe(2);
+      expect(ups.a.requests.length).toBe(2);
+      expect(ups.b.requests.length).toBe(2);
 
-      a.otherwise = { kind: "ok" };
+      ups.a.otherwise = { kind: "ok" };
       const { text, headers } = await call(q);
       expect(text).toBe("answer from a");
       expect(headers.get("x-isartor-layer")).toBe("l3");
@@ -146,7 +133,7 @@ for (const mode of ["non-stream", "stream"] as const) {
 
 describe("stream: failures after the first byte", () => {
   test("SSE cut mid-stream: the caller gets the partial text, then an error event; nothing is cached", async () => {
-    a.otherwise = { kind: "cut", afterChunks: 2, text: "one two three four" };
+    ups.a.otherwise = { kind: "cut", afterChunks: 2, text: "one two three four" };
     const q = unique("cut");
     const res = await fetch(`${gateway.url}/v1/chat/completions`, {
       method: "POST",
@@ -165,10 +152,10 @@ describe("stream: failures after the first byte", () => {
       .map((p) => JSON.parse(p).choices?.[0]?.delta?.content ?? "")
       .join("");
     expect(text).toBe("one two ");
-    expect(b.requests.length).toBe(0);
+    expect(ups.b.requests.length).toBe(0);
 
     // through the SDK the same stream fails, and a retry of the question is not served from cache
-    a.otherwise = { kind: "ok" };
+    ups.a.otherwise = { kind: "ok" };
     const { headers } = await streamText(q);
     expect(headers.get("x-isartor-layer")).toBe("l3");
     const records = (await usageRecords(gateway)).filter((r) => r.provider === "a" && r.stream);
@@ -176,7 +163,7 @@ describe("stream: failures after the first byte", () => {
   });
 
   test("non-stream cut mid-body is retried and falls back like any malformed answer", async () => {
-    a.otherwise = { kind: "cut", afterChunks: 0 };
+    ups.a.otherwise = { kind: "cut", afterChunks: 0 };
     const { text, headers } = await completeText(unique("cut body"));
     expect(text).toBe("answer from b");
     expect(headers.get("x-isartor-retries")).toBe("1");
@@ -186,7 +173,7 @@ describe("stream: failures after the first byte", () => {
 describe("what never leaves the gateway", () => {
   test("upstream keys are sent upstream but never written to the usage log or /health", async () => {
     await completeText(unique("key check"));
-    expect(a.requests[0]!.headers.authorization).toBe(`Bearer ${secretOf("a")}`);
+    expect(ups.a.requests[0]!.headers.authorization).toBe(`Bearer ${secretOf("a")}`);
     await gateway.services.providers.usage.flush();
     const log = await Bun.file(gateway.services.providers.usage.path).text();
     const health = await (await fetch(`${gateway.url}/health`)).text();

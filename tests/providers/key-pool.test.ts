@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import { KeyPool, maskKey } from "../../src/providers/key-pool.ts";
 import type { RunningGateway } from "../../src/server/server.ts";
-import { startFaultUpstream, type FaultUpstream } from "../helpers/fault-upstream.ts";
+import { useFaultPair } from "../helpers/fault-pair.ts";
 import { startTestGateway } from "../helpers/gateway.ts";
 import { ask, chainEnv, usageRecords } from "./provider-env.ts";
 
@@ -51,27 +51,15 @@ describe("KeyPool", () => {
 });
 
 describe("key pools through the gateway", () => {
-  let a: FaultUpstream;
-  let b: FaultUpstream;
+  const ups = useFaultPair();
   let gateway: RunningGateway;
   let client: OpenAI;
   const keys = ["sk-a-first-key-0001", "sk-a-second-key-0002", "sk-a-third-key-0003"];
   const bearer = (i: number) => `Bearer ${keys[i]}`;
 
-  beforeAll(async () => {
-    a = await startFaultUpstream("a");
-    b = await startFaultUpstream("b");
-  });
-  afterAll(async () => {
-    await a.stop();
-    await b.stop();
-  });
   beforeEach(async () => {
-    a.requests.length = 0;
-    b.requests.length = 0;
-    a.script = [];
-    a.otherwise = { kind: "ok" };
-    gateway = await startTestGateway(chainEnv([a, b], {}, (u) => (u.name === "a" ? { api_key: undefined, api_keys: keys } : {})));
+    ups.reset();
+    gateway = await startTestGateway(chainEnv([ups.a, ups.b], {}, (u) => (u.name === "a" ? { api_key: undefined, api_keys: keys } : {})));
     client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: "unused", maxRetries: 0 });
   });
   afterEach(async () => {
@@ -80,36 +68,36 @@ describe("key pools through the gateway", () => {
 
   test("calls rotate over the keys", async () => {
     for (let i = 0; i < 4; i++) await client.chat.completions.create(ask(`rotate ${i}`));
-    expect(a.requests.map((r) => r.headers.authorization)).toEqual([bearer(0), bearer(1), bearer(2), bearer(0)]);
+    expect(ups.a.requests.map((r) => r.headers.authorization)).toEqual([bearer(0), bearer(1), bearer(2), bearer(0)]);
     const records = await usageRecords(gateway);
     expect(records.map((r) => r.key_id)).toEqual(["a#1", "a#2", "a#3", "a#1"]);
   });
 
   test("a 429 parks that key and the next key is tried at once; later calls skip the parked key", async () => {
-    a.script = [{ kind: "status", status: 429, retryAfter: "60" }];
+    ups.a.script = [{ kind: "status", status: 429, retryAfter: "60" }];
     const { data, response } = await client.chat.completions.create(ask("limited")).withResponse();
     expect(data.choices[0]!.message.content).toBe("answer from a");
     expect(response.headers.get("x-isartor-provider")).toBe("a");
     expect(response.headers.get("x-isartor-retries")).toBe("1");
-    expect(a.requests.map((r) => r.headers.authorization)).toEqual([bearer(0), bearer(1)]);
+    expect(ups.a.requests.map((r) => r.headers.authorization)).toEqual([bearer(0), bearer(1)]);
     for (let i = 0; i < 3; i++) await client.chat.completions.create(ask(`after ${i}`));
-    expect(a.requests.slice(2).map((r) => r.headers.authorization)).toEqual([bearer(2), bearer(1), bearer(2)]);
+    expect(ups.a.requests.slice(2).map((r) => r.headers.authorization)).toEqual([bearer(2), bearer(1), bearer(2)]);
     const status = gateway.services.providers.status().find((p) => p.name === "a")!;
     expect(status.keys.available).toBe(2);
     expect(status.keys.detail[0]).toMatchObject({ id: "a#1", available: false, reason: "HTTP 429" });
   });
 
   test("a 401 parks the key without counting a retry; when every key is refused, b answers", async () => {
-    a.otherwise = { kind: "status", status: 401, message: "invalid api key" };
+    ups.a.otherwise = { kind: "status", status: 401, message: "invalid api key" };
     const { data, response } = await client.chat.completions.create(ask("bad keys")).withResponse();
     expect(data.choices[0]!.message.content).toBe("answer from b");
     expect(response.headers.get("x-isartor-provider")).toBe("b");
     expect(response.headers.get("x-isartor-retries")).toBeNull();
-    expect(a.requests.map((r) => r.headers.authorization)).toEqual([bearer(0), bearer(1), bearer(2)]);
+    expect(ups.a.requests.map((r) => r.headers.authorization)).toEqual([bearer(0), bearer(1), bearer(2)]);
 
     // while the keys cool down, a is not called at all
     await client.chat.completions.create(ask("bad keys again"));
-    expect(a.requests.length).toBe(3);
+    expect(ups.a.requests.length).toBe(3);
     const health = await (await fetch(`${gateway.url}/health`)).json();
     const aHealth = health.providers.find((p: { name: string }) => p.name === "a");
     expect(aHealth.keys).toEqual({ available: 0, total: 3 });

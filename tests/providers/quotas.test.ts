@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,7 +7,8 @@ import { loadConfig } from "../../src/config/load.ts";
 import { QuotaTracker, validateQuotaRules, type QuotaRule } from "../../src/providers/quotas.ts";
 import type { UsageRecord } from "../../src/providers/usage-log.ts";
 import { startGateway, type RunningGateway } from "../../src/server/server.ts";
-import { startFaultUpstream, type FaultUpstream } from "../helpers/fault-upstream.ts";
+import { useFaultPair } from "../helpers/fault-pair.ts";
+import { startFaultUpstream } from "../helpers/fault-upstream.ts";
 import { ask, chainEnv, usageRecords } from "./provider-env.ts";
 
 const rec = (over: Partial<UsageRecord> = {}): UsageRecord => ({
@@ -73,29 +74,19 @@ describe("QuotaTracker", () => {
 });
 
 describe("quota actions through the gateway", () => {
-  let a: FaultUpstream;
-  let b: FaultUpstream;
+  const ups = useFaultPair();
   let gateway: RunningGateway;
 
-  beforeAll(async () => {
-    a = await startFaultUpstream("a");
-    b = await startFaultUpstream("b");
-  });
-  afterAll(async () => {
-    await a.stop();
-    await b.stop();
-  });
   afterEach(async () => {
     await gateway?.stop();
-    a.requests.length = 0;
-    b.requests.length = 0;
+    ups.reset();
   });
 
   async function start(quota: Omit<QuotaRule, "provider" | "period">, seed: UsageRecord[] = []) {
     const dir = mkdtempSync(join(tmpdir(), "isartor-quota-"));
     const usagePath = join(dir, "usage.jsonl");
     if (seed.length) writeFileSync(usagePath, seed.map((r) => JSON.stringify(r)).join("\n") + "\n");
-    const env = chainEnv([a, b], {
+    const env = chainEnv([ups.a, ups.b], {
       ISARTOR__HOST_PORT: "127.0.0.1:0",
       ISARTOR__USAGE__PATH: usagePath,
       ISARTOR__QUOTAS: JSON.stringify([{ provider: "a", period: "day", ...quota }]),
@@ -111,8 +102,8 @@ describe("quota actions through the gateway", () => {
     expect(err).toBeInstanceOf(OpenAI.RateLimitError);
     expect(err.message).toContain("quota exceeded for provider a: requests this day 1 of 1");
     expect(err.error).toMatchObject({ type: "rate_limit_error", code: "quota_exceeded" });
-    expect(a.requests.length).toBe(1);
-    expect(b.requests.length).toBe(0);
+    expect(ups.a.requests.length).toBe(1);
+    expect(ups.b.requests.length).toBe(0);
   });
 
   test("fallback: over the limit the next provider answers", async () => {
@@ -123,7 +114,7 @@ describe("quota actions through the gateway", () => {
     const second = await client.chat.completions.create(ask("second")).withResponse();
     expect(second.response.headers.get("x-isartor-provider")).toBe("b");
     expect(second.response.headers.get("x-isartor-fallback-from")).toBe("a");
-    expect(a.requests.length).toBe(1);
+    expect(ups.a.requests.length).toBe(1);
   });
 
   test("warn: the call goes on with a warning header", async () => {
@@ -139,7 +130,7 @@ describe("quota actions through the gateway", () => {
     const client = await start({ max_requests: 2, action: "block" }, [rec(), rec(), rec({ ts: yesterday }), rec({ ts: yesterday })]);
     const err = await client.chat.completions.create(ask("over already")).catch((e) => e);
     expect(err.status).toBe(429);
-    expect(a.requests.length).toBe(0);
+    expect(ups.a.requests.length).toBe(0);
   });
 });
 

@@ -1,20 +1,17 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import OpenAI from "openai";
 import type { RunningGateway } from "../../../src/server/server.ts";
-import { startFaultUpstream, type FaultUpstream } from "../../helpers/fault-upstream.ts";
+import { useFaultPair } from "../../helpers/fault-pair.ts";
 import { startTestGateway } from "../../helpers/gateway.ts";
 import { chainEnv } from "../../providers/provider-env.ts";
 
-let a: FaultUpstream;
-let b: FaultUpstream;
+const ups = useFaultPair();
 let gateway: RunningGateway;
 
 beforeAll(async () => {
-  a = await startFaultUpstream("a");
-  b = await startFaultUpstream("b");
   gateway = await startTestGateway(
     chainEnv(
-      [a, b],
+      [ups.a, ups.b],
       {
         ISARTOR__ALIASES: JSON.stringify({ fast: ["b/b-small", "a/a-small"], smart: "a/a-large" }),
         ISARTOR__GATEWAY_API_KEY: "gw-secret-key",
@@ -27,12 +24,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await gateway.stop();
-  await a.stop();
-  await b.stop();
 });
 
 test("GET /v1/models lists aliases, configured models and models the providers reported, in OpenAI's shape", async () => {
-  for (let i = 0; i < 200 && (a.modelListRequests === 0 || b.modelListRequests === 0); i++) await Bun.sleep(25);
+  for (let i = 0; i < 200 && (ups.a.modelListRequests === 0 || ups.b.modelListRequests === 0); i++) await Bun.sleep(25);
   await Bun.sleep(50);
   const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: "gw-secret-key", maxRetries: 0 });
   const models = [];
