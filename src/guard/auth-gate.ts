@@ -7,6 +7,7 @@ import { requireAdmin } from "./admin-auth.ts";
 import type { GatewayGuard } from "./gateway-guard.ts";
 import { formatForRequest } from "../formats/detect.ts";
 import type { WireFormat } from "../formats/format.ts";
+import { requestPath } from "../server/request-target.ts";
 
 export const ADMIN_PREFIX = "/api/admin";
 // "/" too: clients probe the base URL before their first call, and it only names the API surfaces
@@ -27,7 +28,7 @@ export interface GateRefusal {
 
 /** undefined when the request may proceed. */
 export function checkAccess(request: Request, config: Config, guard: GatewayGuard): GateRefusal | undefined {
-  const path = new URL(request.url).pathname;
+  const path = requestPath(request);
   if (isPublic(request.method, path)) return undefined;
   const format = formatForRequest(path, request.headers);
   try {

@@ -1,2 +1,6 @@
-export const newId = (prefix: string) => `${prefix}${crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`;
+/** prefix + 24 hex characters of a random UUID (its first 24 without the dashes) */
+export function newId(prefix: string): string {
+  const u = crypto.randomUUID();
+  return prefix + u.slice(0, 8) + u.slice(9, 13) + u.slice(14, 18) + u.slice(19, 23) + u.slice(24, 28);
+}
 export const nowSecs = () => Math.floor(Date.now() / 1000);

@@ -6,37 +6,40 @@ import { errorResponse } from "./chat-handler.ts";
 import { checkAccess } from "../guard/auth-gate.ts";
 import { formatForRequest } from "../formats/detect.ts";
 import { adminRoutes } from "./routes/admin.ts";
-import { anthropicRoutes } from "./routes/anthropic.ts";
-import { chatRoutes } from "./routes/chat.ts";
-import { geminiRoutes } from "./routes/gemini.ts";
+import { chatRoutesPlugin } from "./routes/chat.ts";
+import { chatRoutes, type ChatRoute } from "./chat-routes.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { openapiRoutes } from "./routes/openapi.ts";
 import { modelsRoutes } from "./routes/models.ts";
-import { responsesRoutes } from "./routes/responses.ts";
 import { rootRoutes } from "./routes/root.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
 import { recordRefusal } from "../telemetry/recent-requests.ts";
 import type { GatewayServices } from "./services.ts";
+import { requestPath } from "./request-target.ts";
+import { requestLineLevel } from "../telemetry/logger.ts";
 
-export function createApp(services: GatewayServices) {
-  const { guard, logger } = services.runtime;
+/** The auth gate's answer for a request it turns away (logged, counted), or undefined to go on. */
+export function gateRefusal(services: GatewayServices, request: Request): Response | undefined {
+  const refused = checkAccess(request, services.config, services.runtime.guard);
+  if (!refused) return undefined;
+  services.runtime.logger.info("request refused", { method: request.method, path: requestPath(request), status: refused.error.status, error: refused.error.message });
+  recordRefusal(services.runtime.recent, request, refused.error);
+  services.telemetry.refused(request, refused.error.status, refused.error.message);
+  return errorResponse(refused.format, refused.error);
+}
+
+export function createApp(services: GatewayServices, chat: ChatRoute[] = chatRoutes(services)) {
+  const { logger } = services.runtime;
   return new Elysia()
     // registered first so it runs before every route
-    .onRequest(({ request }) => {
-      const refused = checkAccess(request, services.config, guard);
-      if (!refused) return;
-      logger.info("request refused", { method: request.method, path: new URL(request.url).pathname, status: refused.error.status, error: refused.error.message });
-      recordRefusal(services.runtime.recent, request, refused.error);
-      services.telemetry.refused(request, refused.error.status, refused.error.message);
-      return errorResponse(refused.format, refused.error);
-    })
+    .onRequest(({ request }) => gateRefusal(services, request))
     .onError(({ code, error, request }) => {
       if (code === "NOT_FOUND") {
-        const url = new URL(request.url);
-        logger.info("request", { method: request.method, path: url.pathname, status: 404, error: "no such route" });
+        const path = requestPath(request);
+        logger.log(requestLineLevel(services.telemetry.tracingEnabled), "request", { method: request.method, path, status: 404, error: "no such route" });
         services.telemetry.refused(request, 404, "no such route");
-        return errorResponse(formatForRequest(url.pathname, request.headers), new GatewayError(404, "not_found", `no route for ${request.method} ${url.pathname}`));
+        return errorResponse(formatForRequest(path, request.headers), new GatewayError(404, "not_found", `no route for ${request.method} ${path}`));
       }
       if (code === "PARSE" || code === "VALIDATION") return errorResponse(openaiFormat, new GatewayError(400, "invalid_request", String((error as Error).message)));
       return errorResponse(openaiFormat, error);
@@ -47,9 +50,6 @@ export function createApp(services: GatewayServices) {
     .use(modelsRoutes(services))
     .use(adminRoutes(services))
     .use(dashboardRoutes(services))
-    .use(chatRoutes(services))
-    .use(anthropicRoutes(services))
-    .use(geminiRoutes(services))
-    .use(responsesRoutes(services))
+    .use(chatRoutesPlugin(chat))
     .use(rootRoutes(services));
 }

@@ -9,7 +9,9 @@ import { estimateTokens } from "../pipeline/tokens.ts";
 import type { ChatStream, StreamChunk } from "../pipeline/types.ts";
 import type { Principal } from "../guard/key-ring.ts";
 import type { Redactor } from "../telemetry/redact.ts";
+import { requestLineLevel } from "../telemetry/logger.ts";
 import type { GatewayServices } from "./services.ts";
+import { requestPath, requestSearch } from "./request-target.ts";
 import { streamBody } from "./stream-response.ts";
 
 export function errorResponse(format: WireFormat, err: unknown, headers: Record<string, string> = {}): Response {
@@ -50,46 +52,74 @@ async function* guarded(stream: ChatStream, redactor: Redactor): AsyncGenerator<
   }
 }
 
+/**
+ * The request's abort signal, made on first use: aborted when the client goes away or
+ * request_timeout_secs after `started`. An answer from memory (an L1a hit) never asks for it, and
+ * then no controller, listener or timer is made for the request.
+ */
+function lazyAbortSignal(request: Request, timeoutMs: number, started: number) {
+  let controller: AbortController | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const onClientAbort = () => controller!.abort(new GatewayError(499, "upstream", "client closed the request"));
+  const timedOut = () => controller!.abort(new GatewayError(504, "timeout", "request took longer than request_timeout_secs"));
+  return {
+    get signal(): AbortSignal {
+      if (controller) return controller.signal;
+      controller = new AbortController();
+      if (request.signal.aborted) onClientAbort();
+      else request.signal.addEventListener("abort", onClientAbort, { once: true });
+      const left = timeoutMs - (performance.now() - started);
+      if (left <= 0) timedOut();
+      else timer = setTimeout(timedOut, left);
+      return controller.signal;
+    },
+    release() {
+      if (!controller) return;
+      clearTimeout(timer);
+      request.signal.removeEventListener("abort", onClientAbort);
+    },
+  };
+}
+
 export async function handleChat(services: GatewayServices, format: WireFormat, request: Request, parseOpts: ParseOptions = {}): Promise<Response> {
   const done = services.track();
   let streaming = false;
-  const controller = new AbortController();
-  const onClientAbort = () => controller.abort(new GatewayError(499, "upstream", "client closed the request"));
-  request.signal.addEventListener("abort", onClientAbort, { once: true });
-  const timeout = setTimeout(
-    () => controller.abort(new GatewayError(504, "timeout", "request took longer than request_timeout_secs")),
-    services.config.request_timeout_secs * 1000,
-  );
+  const started = performance.now();
+  const abort = lazyAbortSignal(request, services.config.request_timeout_secs * 1000, started);
   const rt = services.runtime;
   const requestId = newId("req_");
-  const started = performance.now();
+  const path = requestPath(request);
   const log: { status: number; principal?: Principal; layer?: string; provider?: string; stream?: boolean; error?: string; errorKind?: string; tokensIn?: number; tokensOut?: number } = { status: 200 };
   // metrics, spans and the request log line for this request
-  const obs = services.telemetry.begin(request, requestId, format.name);
+  const obs = services.telemetry.begin(request, path, requestId, format.name);
   const cleanup = () => {
-    clearTimeout(timeout);
-    request.signal.removeEventListener("abort", onClientAbort);
+    abort.release();
     done();
-    rt.logger.info("request", {
-      id: requestId,
-      method: request.method,
-      path: new URL(request.url).pathname,
-      format: format.name,
-      status: log.status,
-      key_id: log.principal?.id,
-      tenant: log.principal?.tenant,
-      layer: log.layer,
-      provider: log.provider,
-      stream: log.stream,
-      duration_ms: Math.round(performance.now() - started),
-      ...(log.error ? { error: log.error } : {}),
-      ...obs.logFields(log),
-    });
+    const duration = Math.round(performance.now() - started);
+    // the request log file has every request; stderr gets a line each with monitoring on (seed 003) or at debug
+    const level = requestLineLevel(services.telemetry.tracingEnabled);
+    if (rt.logger.enabled(level)) {
+      rt.logger.log(level, "request", {
+        id: requestId,
+        method: request.method,
+        path,
+        format: format.name,
+        status: log.status,
+        key_id: log.principal?.id,
+        tenant: log.principal?.tenant,
+        layer: log.layer,
+        provider: log.provider,
+        stream: log.stream,
+        duration_ms: duration,
+        ...(log.error ? { error: log.error } : {}),
+        ...obs.logFields(log),
+      });
+    }
     // the dashboard's request log and per-layer counts (redacted, bounded)
     rt.recent.record({
-      id: requestId, method: request.method, path: new URL(request.url).pathname, format: format.name, status: log.status,
+      id: requestId, method: request.method, path, format: format.name, status: log.status,
       key_id: log.principal?.id, tenant: log.principal?.tenant, layer: log.layer, provider: log.provider, stream: log.stream,
-      duration_ms: Math.round(performance.now() - started), ...(log.error ? { error: log.error } : {}),
+      duration_ms: duration, ...(log.error ? { error: log.error } : {}),
     });
     obs.finish(log);
   };
@@ -108,8 +138,10 @@ export async function handleChat(services: GatewayServices, format: WireFormat, 
       model: services.providers.router.resolve(chat.model),
       tenant: principal.tenant,
       headers: request.headers,
-      search: new URL(request.url).search,
-      signal: controller.signal,
+      search: requestSearch(request),
+      get signal() {
+        return abort.signal;
+      },
       cache: cacheDirectives(request.headers),
       timings: {},
       responseHeaders: {},

@@ -1,6 +1,10 @@
 // Starts and stops a gateway: listen, then on stop refuse new work and drain what is in flight.
 import type { Config } from "../config/types.ts";
-import { createApp } from "./app.ts";
+import { createApp, gateRefusal } from "./app.ts";
+import { chatRouteFinder, chatRoutes } from "./chat-routes.ts";
+import { requestPath } from "./request-target.ts";
+import { errorResponse } from "./chat-handler.ts";
+import { openaiFormat } from "../formats/openai.ts";
 import { buildServices, type ServiceOverrides } from "./build-services.ts";
 import { routableRequest } from "./host-routing.ts";
 import { metricsListener } from "./routes/metrics.ts";
@@ -25,9 +29,11 @@ export function parseHostPort(hostPort: string): { hostname: string; port: numbe
 export async function startGateway(config: Config, overrides: ServiceOverrides = {}): Promise<RunningGateway> {
   const services = buildServices(config, overrides);
   const { hostname, port } = parseHostPort(config.host_port);
-  const handle = createApp(services).fetch;
+  const chat = chatRoutes(services);
+  const handle = createApp(services, chat).fetch;
+  const chatRoute = chatRouteFinder(chat);
   // Bun.serve directly rather than Elysia's listen(): every request passes routableRequest first
-  // (listen() would also route some paths natively, around it)
+  // (listen() would also route some paths natively, around it); chat POSTs skip Elysia altogether
   const server = Bun.serve({
     hostname,
     port,
@@ -37,7 +43,15 @@ export async function startGateway(config: Config, overrides: ServiceOverrides =
     idleTimeout: 255,
     fetch(request) {
       const routable = routableRequest(request);
-      return routable instanceof Response ? routable : handle(routable);
+      if (routable instanceof Response) return routable;
+      const route = routable.method === "POST" ? chatRoute(requestPath(routable)) : undefined;
+      if (!route) return handle(routable);
+      return gateRefusal(services, routable) ?? route.handle(routable);
+    },
+    // a handler that throws (none should) still answers JSON in the caller's format, never Bun's page
+    error(err) {
+      services.runtime.logger.error("unhandled error in a route", { error: err.message });
+      return errorResponse(openaiFormat, err);
     },
   });
   const shownHost = hostname === "0.0.0.0" || hostname === "::" ? "127.0.0.1" : hostname;

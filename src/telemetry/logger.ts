@@ -37,6 +37,13 @@ function bufferedSink(fd: number): LogSink {
 
 export const stderrSink: LogSink = bufferedSink(2);
 
+/**
+ * The level of the one-line-per-request stderr record: info with monitoring on (seed 003 reads the
+ * final layer from these lines), debug otherwise, because the request log file already holds every
+ * request and formatting a line per request costs more than an L1a hit.
+ */
+export const requestLineLevel = (monitoring: boolean): LogLevel => (monitoring ? "info" : "debug");
+
 export class Logger {
   constructor(
     private readonly level: LogLevel,

@@ -4,6 +4,7 @@
 import { newId } from "../pipeline/ids.ts";
 import type { UsageRecord } from "../providers/usage-log.ts";
 import type { Redactor } from "./redact.ts";
+import { requestPath } from "../server/request-target.ts";
 import { UsageBook } from "./usage-book.ts";
 
 /** Where a request ended: a pipeline layer, L0 refusing it, or an error with no layer. */
@@ -59,6 +60,8 @@ export function finalLayerOf(layer: string | undefined, status: number): FinalLa
 
 export class RecentRequests {
   private readonly ring: RequestSummary[] = [];
+  /** the ring's entries by request id, for attaching usage */
+  private readonly byId = new Map<string, RequestSummary>();
   private next = 0;
   private readonly buckets: MinuteBucket[] = [];
   private readonly pending = new Map<string, UsageRecord>();
@@ -88,7 +91,11 @@ export class RecentRequests {
       applyUsage(entry, usage);
     }
     if (this.ring.length < this.capacity) this.ring.push(entry);
-    else this.ring[this.next] = entry;
+    else {
+      this.byId.delete(this.ring[this.next]!.id);
+      this.ring[this.next] = entry;
+    }
+    this.byId.set(entry.id, entry);
     this.next = (this.next + 1) % this.capacity;
     this.totals[entry.layer]++;
     this.count(at, entry.layer);
@@ -101,7 +108,7 @@ export class RecentRequests {
   attachUsage(rec: UsageRecord): void {
     this.usage.add(rec);
     if (!rec.request_id) return;
-    const entry = this.ring.find((e) => e.id === rec.request_id);
+    const entry = this.byId.get(rec.request_id);
     if (entry) {
       applyUsage(entry, rec);
       return;
@@ -154,5 +161,5 @@ function applyUsage(entry: RequestSummary, rec: UsageRecord): void {
 
 /** A request the auth gate turned away before any route ran (L0). */
 export function recordRefusal(recent: RecentRequests, request: Request, error: { status: number; message: string }): void {
-  recent.record({ id: newId("req_"), method: request.method, path: new URL(request.url).pathname, status: error.status, layer: "l0", duration_ms: 0, error: error.message });
+  recent.record({ id: newId("req_"), method: request.method, path: requestPath(request), status: error.status, layer: "l0", duration_ms: 0, error: error.message });
 }

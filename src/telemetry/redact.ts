@@ -6,6 +6,19 @@ export const REDACTED = "[REDACTED]";
 /** Field names whose values are always secret, whatever they contain. */
 const SECRET_FIELD = /^(authorization|proxy-authorization|x-api-key|x-goog-api-key|api[-_]?key|.*_api_key|key|password|secret|token|access_token|refresh_token|cookie|set-cookie)$/i;
 
+/** SECRET_FIELD's answers per field name: records reuse a handful of names, and the test is a long alternation */
+const secretFieldSeen = new Map<string, boolean>();
+const SECRET_FIELD_SEEN_MAX = 4096;
+
+function isSecretField(name: string): boolean {
+  let secret = secretFieldSeen.get(name);
+  if (secret === undefined) {
+    secret = SECRET_FIELD.test(name);
+    if (secretFieldSeen.size < SECRET_FIELD_SEEN_MAX) secretFieldSeen.set(name, secret);
+  }
+  return secret;
+}
+
 const KNOWN_SHAPES: RegExp[] = [
   /\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/gi,
   /\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{16,}/g,
@@ -68,7 +81,12 @@ export class Redactor {
     if (v instanceof Headers) return this.value(Object.fromEntries(v.entries()), depth);
     if (v instanceof Error) return { name: v.name, message: this.text(v.message) };
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = SECRET_FIELD.test(k) && x !== undefined && x !== "" ? REDACTED : this.value(x, depth + 1);
+    const obj = v as Record<string, unknown>;
+    for (const k in obj) {
+      if (!Object.hasOwn(obj, k)) continue;
+      const x = obj[k];
+      out[k] = isSecretField(k) && x !== undefined && x !== "" ? REDACTED : this.value(x, depth + 1);
+    }
     return out;
   }
 }

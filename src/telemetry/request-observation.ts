@@ -117,6 +117,7 @@ export class RequestObservation {
 
     const log = t.requestLog;
     if (!log) return;
+    // optional fields assigned one by one: spreads of small objects cost more per request
     const record: RequestLogRecord = {
       ts: new Date().toISOString(),
       id: this.id,
@@ -127,15 +128,21 @@ export class RequestObservation {
       layer: layer ?? "l0",
       final_layer: finalLayer,
       deflected: layer !== undefined && layer !== "l3",
-      ...(outcome.provider ? { provider: outcome.provider } : {}),
-      ...(this.ctx ? { model: this.ctx.model } : {}),
-      ...(outcome.stream !== undefined ? { stream: outcome.stream } : {}),
-      ...(outcome.principal ? { key_id: outcome.principal.id, tenant: outcome.principal.tenant } : {}),
       duration_ms: Math.round(seconds * 1000 * 10) / 10,
-      ...(tokensIn !== undefined ? { tokens_in: tokensIn, tokens_out: tokensOut ?? 0 } : {}),
-      ...(this.trace ? { trace_id: this.trace.traceId } : {}),
-      ...(outcome.error ? { error: outcome.error } : {}),
     };
+    if (outcome.provider) record.provider = outcome.provider;
+    if (this.ctx) record.model = this.ctx.model;
+    if (outcome.stream !== undefined) record.stream = outcome.stream;
+    if (outcome.principal) {
+      record.key_id = outcome.principal.id;
+      record.tenant = outcome.principal.tenant;
+    }
+    if (tokensIn !== undefined) {
+      record.tokens_in = tokensIn;
+      record.tokens_out = tokensOut ?? 0;
+    }
+    if (this.trace) record.trace_id = this.trace.traceId;
+    if (outcome.error) record.error = outcome.error;
     if (this.bodies) {
       record.request = { headers: Object.fromEntries(this.request.headers.entries()), body: this.body };
       record.response = outcome.stream ? { text: this.streamText } : { body: this.responseBody };

@@ -5,6 +5,7 @@ import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
 import type { Config } from "../config/types.ts";
 import type { Answer, RequestContext } from "../pipeline/context.ts";
 import { newId } from "../pipeline/ids.ts";
+import { requestPath } from "../server/request-target.ts";
 import type { LayerName } from "../pipeline/types.ts";
 import type { Logger } from "./logger.ts";
 import { NOOP_METRICS, type GatewayMetrics, type MetricSources } from "./metrics-api.ts";
@@ -34,8 +35,7 @@ export class GatewayTelemetry {
   }
 
   /** called when a chat request arrives; the observation ends with finish() */
-  begin(request: Request, id: string, format: string): RequestObservation {
-    const path = new URL(request.url).pathname;
+  begin(request: Request, path: string, id: string, format: string): RequestObservation {
     const attrs: SpanAttrs = { "http.request.method": request.method, "url.path": path, "isartor.request_id": id, "isartor.format": format };
     const trace = this.tracing?.begin(request, this.redactor, attrs);
     return new RequestObservation(this, request, path, id, format, trace);
@@ -48,7 +48,7 @@ export class GatewayTelemetry {
       ts: new Date().toISOString(),
       id: newId("req_"),
       method: request.method,
-      path: new URL(request.url).pathname,
+      path: requestPath(request),
       status,
       layer: "l0",
       final_layer: "L0_Guard",

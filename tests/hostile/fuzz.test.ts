@@ -31,7 +31,7 @@ beforeAll(async () => {
       ISARTOR__ADMIN_API_KEY: ADMIN,
       ISARTOR__MAX_BODY_BYTES: String(MAX_BODY),
       ISARTOR__MAX_JSON_DEPTH: String(MAX_DEPTH),
-      ISARTOR__LOG_LEVEL: "info",
+      ISARTOR__LOG_LEVEL: "debug",
     },
     {
       logSink: (line) => {

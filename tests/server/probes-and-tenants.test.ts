@@ -18,7 +18,7 @@ beforeAll(async () => {
     {
       ISARTOR__EXTERNAL_LLM_BASE_URL: upstream.url,
       ISARTOR__CACHE_MODE: "exact",
-      ISARTOR__LOG_LEVEL: "info",
+      ISARTOR__LOG_LEVEL: "debug",
       ISARTOR__GATEWAY_KEYS: JSON.stringify([
         { id: "a", key: KEY_A, tenant: "tenant-a" },
         { id: "b", key: KEY_B, tenant: "tenant-b" },

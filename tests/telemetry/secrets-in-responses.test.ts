@@ -21,7 +21,7 @@ beforeAll(async () => {
       ISARTOR__EXTERNAL_LLM_API_KEY: PROVIDER_KEY,
       ISARTOR__GATEWAY_API_KEY: GATEWAY_KEY,
       ISARTOR__CACHE_MODE: "exact",
-      ISARTOR__LOG_LEVEL: "info",
+      ISARTOR__LOG_LEVEL: "debug",
     },
     { logSink: (l) => lines.push(l) },
   );

@@ -1,10 +1,9 @@
 import { Elysia } from "elysia";
-import { chatCompletionsFormat } from "../../formats/detect.ts";
-import { nativeFormat } from "../../formats/native.ts";
-import { handleChat } from "../chat-handler.ts";
-import type { GatewayServices } from "../services.ts";
+import type { ChatRoute } from "../chat-routes.ts";
 
-export const chatRoutes = (s: GatewayServices) =>
-  new Elysia({ name: "chat" })
-    .post("/api/chat", ({ request }) => handleChat(s, nativeFormat, request), { parse: "none" })
-    .post("/v1/chat/completions", ({ request }) => handleChat(s, chatCompletionsFormat(request.headers), request), { parse: "none" });
+/** Every chat route registered with Elysia too (the OpenAPI document, the route list), same handlers. */
+export const chatRoutesPlugin = (routes: ChatRoute[]) => {
+  const app = new Elysia({ name: "chat" });
+  for (const route of routes) app.post(route.path, ({ request }) => route.handle(request), { parse: "none" });
+  return app;
+};
