@@ -4,20 +4,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { MemoryExactStore } from "../../src/cache/memory-exact.ts";
 import { MemoryVectorStore } from "../../src/cache/memory-vector.ts";
-import type { ChatResponse } from "../../src/pipeline/types.ts";
 import type { RunningGateway } from "../../src/server/server.ts";
 import { startFaultUpstream, type FaultUpstream } from "../helpers/fault-upstream.ts";
 import { startTestGateway } from "../helpers/gateway.ts";
+import { textResponse } from "../helpers/text-response.ts";
 import { ask, chainEnv } from "../providers/provider-env.ts";
 
-const answer = (chars: number): ChatResponse => ({
-  id: "x",
-  created: 1,
-  model: "m",
-  message: { role: "assistant", content: [{ type: "text", text: "z".repeat(chars) }] },
-  finishReason: "stop",
-  usage: { inputTokens: 1, outputTokens: 1 },
-});
+const answer = (chars: number) => textResponse("z".repeat(chars));
 
 describe("MemoryExactStore", () => {
   test("holds about maxBytes of answers however many entries it may hold", async () => {

@@ -1,15 +1,6 @@
 import { expect, test } from "bun:test";
 import { MemoryExactStore } from "../../src/cache/memory-exact.ts";
-import type { ChatResponse } from "../../src/pipeline/types.ts";
-
-const res = (text: string): ChatResponse => ({
-  id: "x",
-  created: 0,
-  model: "m",
-  message: { role: "assistant", content: [{ type: "text", text }] },
-  finishReason: "stop",
-  usage: { inputTokens: 1, outputTokens: 1 },
-});
+import { textResponse as res } from "../helpers/text-response.ts";
 
 test("LRU evicts the least recently used entry at capacity", async () => {
   const store = new MemoryExactStore({ capacity: 2, ttlSecs: 0 });

@@ -4,21 +4,14 @@ import { describe, expect, test } from "bun:test";
 import { MemoryVectorStore, topMatches } from "../../src/cache/memory-vector.ts";
 import { Int8Index, simdKernel } from "../../src/cache/int8-index.ts";
 import type { ChatResponse } from "../../src/pipeline/types.ts";
+import { textResponse } from "../helpers/text-response.ts";
 
 const unit = (...xs: number[]) => {
   const v = Float32Array.from(xs);
   const n = Math.hypot(...xs);
   return v.map((x) => x / n);
 };
-const answer = (text: string): ChatResponse => ({
-  id: "x",
-  created: 1,
-  model: "m",
-  message: { role: "assistant", content: [{ type: "text", text }] },
-  finishReason: "stop",
-  usage: { inputTokens: 1, outputTokens: 1 },
-});
-const entry = (q: string) => ({ question: q, response: answer(`answer to ${q}`) });
+const entry = (q: string) => ({ question: q, response: textResponse(`answer to ${q}`) });
 const textOf = (r: ChatResponse) => (r.message.content[0] as { text: string }).text;
 
 describe("MemoryVectorStore", () => {
@@ -46,8 +39,8 @@ describe("MemoryVectorStore", () => {
 
   test("the same question in the same scope replaces its entry", async () => {
     const s = new MemoryVectorStore({ capacity: 10, ttlSecs: 0 });
-    await s.add("s", unit(1, 0), { question: "q", response: answer("old") });
-    await s.add("s", unit(0, 1), { question: "q", response: answer("new") });
+    await s.add("s", unit(1, 0), { question: "q", response: textResponse("old") });
+    await s.add("s", unit(0, 1), { question: "q", response: textResponse("new") });
     expect(await s.size()).toBe(1);
     expect(await s.search("s", unit(1, 0), { minScore: 0.9, limit: 4 })).toEqual([]);
     const [m] = await s.search("s", unit(0, 1), { minScore: 0.9, limit: 4 });
