@@ -7,8 +7,8 @@ import { Logger } from "../../src/telemetry/logger.ts";
 import { Redactor } from "../../src/telemetry/redact.ts";
 import type { RunningGateway } from "../../src/server/server.ts";
 import { isolatedEnv, runCli, SOURCE_CLI } from "../helpers/cli.ts";
-import { startTestGateway } from "../helpers/gateway.ts";
-import { startMockOpenAI, type MockUpstream } from "../helpers/mock-openai-upstream.ts";
+import type { MockUpstream } from "../helpers/mock-openai-upstream.ts";
+import { postChat, startMockedGateway } from "../helpers/mocked-gateway.ts";
 
 // each test runs the CLI as subprocesses: generous on a loaded machine
 setDefaultTimeout(60_000);
@@ -19,12 +19,7 @@ let home: string;
 let upstream: MockUpstream;
 let gateway: RunningGateway;
 
-const chat = (content: string, key = GATEWAY_KEY) =>
-  fetch(`${gateway.url}/v1/chat/completions`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
-    body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content }] }),
-  }).then((r) => r.text());
+const chat = (content: string, key = GATEWAY_KEY) => postChat(gateway, content, { authorization: `Bearer ${key}` }).then((r) => r.text());
 
 async function flushed() {
   await gateway.services.telemetry.requestLog!.flush();
@@ -34,16 +29,13 @@ async function flushed() {
 beforeAll(async () => {
   env = isolatedEnv();
   home = env.HOME!;
-  upstream = startMockOpenAI([{ text: "Scripted answer." }]);
-  gateway = await startTestGateway({
-    ISARTOR__EXTERNAL_LLM_BASE_URL: upstream.url,
-    ISARTOR__EXTERNAL_LLM_API_KEY: "sk-cli-stats-upstream-0000000000",
-    ISARTOR__GATEWAY_API_KEY: GATEWAY_KEY,
-    ISARTOR__CACHE_MODE: "exact",
+  ({ upstream, gateway } = await startMockedGateway({
+    answer: "Scripted answer.",
+    gatewayKey: GATEWAY_KEY,
+    providerKey: "sk-cli-stats-upstream-0000000000",
     // the CLI's defaults under the temp HOME
-    ISARTOR__REQUEST_LOG__PATH: join(home, ".isartor", "requests.jsonl"),
-    ISARTOR__USAGE__PATH: join(home, ".isartor", "usage.jsonl"),
-  });
+    env: { ISARTOR__REQUEST_LOG__PATH: join(home, ".isartor", "requests.jsonl"), ISARTOR__USAGE__PATH: join(home, ".isartor", "usage.jsonl") },
+  }));
   // workload: q1 ×4 (1 L3 + 3 L1a), q2 ×2 (1 L3 + 1 L1a), one refused (wrong key)
   for (let i = 0; i < 4; i++) await chat("question one");
   for (let i = 0; i < 2; i++) await chat("question two");

@@ -2,8 +2,8 @@
 // the exact cache on, in front of a mock OpenAI upstream that holds a known provider secret.
 import { expect, test } from "bun:test";
 import type { RunningGateway } from "../../src/server/server.ts";
-import { startTestGateway } from "./gateway.ts";
-import { startMockOpenAI, type MockUpstream } from "./mock-openai-upstream.ts";
+import type { MockUpstream } from "./mock-openai-upstream.ts";
+import { postChat, startMockedGateway } from "./mocked-gateway.ts";
 
 /** the upstream key; admin responses must never contain it */
 export const PROVIDER_SECRET = "sk-provider-secret-0123456789abcdef";
@@ -28,29 +28,20 @@ export interface AdminGateway {
 }
 
 export async function startAdminGateway(o: AdminGatewayOptions): Promise<AdminGateway> {
-  const upstream = startMockOpenAI([{ text: o.answer }]);
-  const gateway = await startTestGateway(
-    {
-      ISARTOR__EXTERNAL_LLM_BASE_URL: upstream.url,
-      ISARTOR__EXTERNAL_LLM_API_KEY: PROVIDER_SECRET,
-      ISARTOR__CACHE_MODE: "exact",
-      ISARTOR__ADMIN_API_KEY: o.adminKey,
-      ISARTOR__GATEWAY_API_KEY: o.gatewayKey,
-    },
-    { logSink: o.logSink ?? (() => {}), ...(o.configFile ? { configFile: o.configFile } : {}) },
-  );
+  const { upstream, gateway } = await startMockedGateway({
+    answer: o.answer,
+    gatewayKey: o.gatewayKey,
+    providerKey: PROVIDER_SECRET,
+    env: { ISARTOR__ADMIN_API_KEY: o.adminKey },
+    overrides: { logSink: o.logSink ?? (() => {}), ...(o.configFile ? { configFile: o.configFile } : {}) },
+  });
   const call = (method: string, path: string, key?: string, body?: unknown) =>
     fetch(`${gateway.url}${path}`, {
       method,
       headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { "content-type": "application/json" } : {}) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-  const ask = (content: string) =>
-    fetch(`${gateway.url}/v1/chat/completions`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${o.gatewayKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content }] }),
-    });
+  const ask = (content: string) => postChat(gateway, content, { authorization: `Bearer ${o.gatewayKey}` });
   return {
     gateway,
     upstream,

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { RunningGateway } from "../../../src/server/server.ts";
 import { startTestGateway } from "../../helpers/gateway.ts";
-import { startMockOpenAI, type MockUpstream } from "../../helpers/mock-openai-upstream.ts";
+import type { MockUpstream } from "../../helpers/mock-openai-upstream.ts";
+import { postChat, startMockedGateway } from "../../helpers/mocked-gateway.ts";
 import { histogramCount, scrape, total, type Family } from "../../helpers/prometheus.ts";
 
 const GATEWAY_KEY = "gw-metrics-key-123456";
@@ -13,27 +14,19 @@ let upstream: MockUpstream;
 let gateway: RunningGateway;
 
 beforeAll(async () => {
-  upstream = startMockOpenAI([{ text: "Paris is the capital." }]);
-  gateway = await startTestGateway({
-    ISARTOR__EXTERNAL_LLM_BASE_URL: upstream.url,
-    ISARTOR__EXTERNAL_LLM_API_KEY: "sk-upstream-metrics-test-000000",
-    ISARTOR__GATEWAY_API_KEY: GATEWAY_KEY,
-    ISARTOR__CACHE_MODE: "exact",
-    ISARTOR__RETRY__MAX_RETRIES: "1",
-    ISARTOR__RETRY__BASE_DELAY_MS: "1",
-  });
+  ({ upstream, gateway } = await startMockedGateway({
+    answer: "Paris is the capital.",
+    gatewayKey: GATEWAY_KEY,
+    providerKey: "sk-upstream-metrics-test-000000",
+    env: { ISARTOR__RETRY__MAX_RETRIES: "1", ISARTOR__RETRY__BASE_DELAY_MS: "1" },
+  }));
 });
 afterAll(async () => {
   await gateway.stop();
   upstream.stop();
 });
 
-const chat = (content: string, headers: Record<string, string> = auth) =>
-  fetch(`${gateway.url}/v1/chat/completions`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content }] }),
-  });
+const chat = (content: string, headers: Record<string, string> = auth) => postChat(gateway, content, headers);
 
 const metrics = () => scrape(`${gateway.url}/metrics`, auth);
 
