@@ -23,6 +23,7 @@ import { TestRedis, REDIS_BINARY } from "../../tests/helpers/redis-server.ts";
 import { isolatedEnv, spawnUp } from "../../tests/helpers/cli.ts";
 import { startMockOpenAI } from "../../tests/helpers/mock-openai-upstream.ts";
 import { startBenchGateway } from "./bench-gateway.ts";
+import { fmtMs as fmt, pct, time } from "./timing.ts";
 
 const ROOT = resolve(import.meta.dir, "../..");
 const FIXTURE = join(ROOT, "tests/fixtures/models/tiny-minilm");
@@ -36,17 +37,6 @@ if (!REDIS_BINARY) {
   process.exit(0);
 }
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
-const fmt = (xs: number[]) => `p50 ${pct(xs, 0.5).toFixed(3)} ms  p95 ${pct(xs, 0.95).toFixed(3)} ms`;
-async function time(n: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await fn(i);
-    out.push(performance.now() - t);
-  }
-  return out;
-}
 
 const redis = await TestRedis.start();
 const version = /redis_version:(\S+)/.exec(await redis.command("INFO", "server"))?.[1];

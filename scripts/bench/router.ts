@@ -14,6 +14,7 @@ import { loadConfig } from "../../src/config/load.ts";
 import { loadArtifact } from "../../src/router/artifact.ts";
 import { classify } from "../../src/router/classify.ts";
 import { startGateway } from "../../src/server/server.ts";
+import { pct } from "./timing.ts";
 
 const ROOT = resolve(import.meta.dir, "../..");
 const HEADS = join(ROOT, "examples/router/heads-use-lite.json");
@@ -25,7 +26,6 @@ if (!existsSync(SIDECAR) || !existsSync(HEADS)) {
 const { values } = parseArgs({ args: Bun.argv.slice(2), options: { prompts: { type: "string" } } });
 const N = Number(values.prompts ?? 100);
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 const fmt = (xs: number[], unit = "ms", scale = 1) => `p50 ${(pct(xs, 0.5) * scale).toFixed(3)} ${unit}  p95 ${(pct(xs, 0.95) * scale).toFixed(3)} ${unit}`;
 
 const prompts = readFileSync(join(ROOT, "examples/router/training-set.jsonl"), "utf8")

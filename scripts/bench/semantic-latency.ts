@@ -15,6 +15,7 @@ import { MemoryVectorStore, topMatches } from "../../src/cache/memory-vector.ts"
 import { missingModelFiles, modelCacheDir, modelDirIn, DEFAULT_EMBEDDING_MODEL } from "../../src/inference/model-files.ts";
 import { EmbeddingWorkerPool } from "../../src/inference/worker-pool.ts";
 import { startBenchGateway } from "./bench-gateway.ts";
+import { fmtMs as fmt, pct, time } from "./timing.ts";
 
 const ROOT = resolve(import.meta.dir, "../..");
 const { values } = parseArgs({ args: Bun.argv.slice(2), options: { model: { type: "string" }, rows: { type: "string" }, iterations: { type: "string" } } });
@@ -27,17 +28,6 @@ function findModel(): { dir: string; real: boolean } {
   return { dir: join(ROOT, "tests/fixtures/models/tiny-minilm"), real: false };
 }
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
-const fmt = (xs: number[]) => `p50 ${pct(xs, 0.5).toFixed(3)} ms  p95 ${pct(xs, 0.95).toFixed(3)} ms`;
-async function time(n: number, fn: (i: number) => Promise<unknown> | unknown): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await fn(i);
-    out.push(performance.now() - t);
-  }
-  return out;
-}
 
 const model = findModel();
 console.log(`model: ${model.dir}${model.real ? "" : "  (tiny test fixture: 32-d, 1 block — NOT MiniLM; embed figures are pipeline mechanics only)"}`);

@@ -16,6 +16,7 @@ import { loadConfig } from "../../src/config/load.ts";
 import { classifierSystemPrompt, LABELS, labelSchema, recoverLabel } from "../../src/inference/slm-label.ts";
 import { SlmWorkerPool } from "../../src/inference/slm-pool.ts";
 import { startGateway } from "../../src/server/server.ts";
+import { pct } from "./timing.ts";
 
 const ROOT = resolve(import.meta.dir, "../..");
 const { values } = parseArgs({
@@ -33,7 +34,6 @@ const SYSTEM = "You are a helpful assistant. Answer briefly and accurately.";
 const PROMPTS = ["Hello!", "What is the capital of France?", "Write a haiku about the sea.", "Explain recursion to a child.", "Thanks, that helped.", "Tell me a story about a dog."];
 const labels = LABELS.tiered;
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 const fmt = (xs: number[]) => `p50 ${pct(xs, 0.5).toFixed(1).padStart(7)} ms  p95 ${pct(xs, 0.95).toFixed(1).padStart(7)} ms`;
 
 // direct: node-llama-cpp on this thread, as an application would call it
