@@ -2,17 +2,7 @@
 import { invalidRequest } from "../pipeline/errors.ts";
 import type { ChatRequest, ContentPart, Message, ToolCall, ToolChoice, ToolDefinition } from "../pipeline/types.ts";
 import { imageFromSource, toolArguments } from "./anthropic-blocks.ts";
-import {
-  expectArray,
-  expectObject,
-  expectString,
-  extraFields,
-  optionalBoolean,
-  optionalNumber,
-  optionalString,
-  stopList,
-  type Json,
-} from "./validate.ts";
+import { expectArray, expectObject, expectString, extraFields, optionalBoolean, optionalNumber, optionalString, stopList, type Json } from "./validate.ts";
 
 const KNOWN = new Set(["model", "system", "messages", "tools", "tool_choice", "max_tokens", "temperature", "top_p", "top_k", "stop_sequences", "stream"]);
 

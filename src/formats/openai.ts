@@ -3,18 +3,7 @@ import { GatewayError, invalidRequest, type ErrorKind } from "../pipeline/errors
 import type { ChatRequest, ChatResponse, ContentPart, FinishReason, Message, StreamEvent, ToolChoice, ToolDefinition, Usage } from "../pipeline/types.ts";
 import type { WireFormat } from "./format.ts";
 import { sseFrame } from "./sse.ts";
-import {
-  expectArray,
-  expectObject,
-  expectString,
-  extraFields,
-  isObject,
-  optionalBoolean,
-  optionalNumber,
-  optionalString,
-  stopList,
-  type Json,
-} from "./validate.ts";
+import { expectArray, expectObject, expectString, extraFields, isObject, optionalBoolean, optionalNumber, optionalString, stopList, type Json } from "./validate.ts";
 
 const KNOWN = new Set([
   "model",
@@ -210,11 +199,14 @@ const ERROR_TYPE: Record<ErrorKind, string> = {
   internal: "internal_error",
 };
 
+/** The OpenAI error type of a gateway error kind (the Responses API uses the same types). */
+export const openAIErrorType = (kind: ErrorKind) => ERROR_TYPE[kind] ?? "api_error";
+
 export function renderOpenAIError(err: GatewayError) {
   return {
     error: {
       message: err.message,
-      type: ERROR_TYPE[err.kind],
+      type: openAIErrorType(err.kind),
       param: err.extra.param ?? null,
       code: err.extra.code ?? (err.kind === "payload_too_large" ? "payload_too_large" : null),
     },

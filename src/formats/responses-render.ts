@@ -1,7 +1,8 @@
 // Canonical response and errors → OpenAI Responses API shapes (the Response object and its output items).
-import type { ErrorKind, GatewayError } from "../pipeline/errors.ts";
+import type { GatewayError } from "../pipeline/errors.ts";
 import type { ChatRequest, ChatResponse, FinishReason, ToolCall, Usage } from "../pipeline/types.ts";
 import { callIdWithSignature } from "./call-signature.ts";
+import { openAIErrorType } from "./openai.ts";
 import { declaredNamespaces, splitNamespaced } from "./responses-parse.ts";
 import { isObject, type Json } from "./validate.ts";
 
@@ -117,22 +118,7 @@ export function renderResponsesResponse(res: ChatResponse, req: ChatRequest, pre
   return responseObject(req, { id, created: res.created, model: res.model, previousResponseId }, output, { finish: res.finishReason, usage: res.usage });
 }
 
-const ERROR_TYPE: Record<ErrorKind, string> = {
-  invalid_request: "invalid_request_error",
-  authentication: "authentication_error",
-  permission: "permission_error",
-  not_found: "not_found_error",
-  payload_too_large: "invalid_request_error",
-  rate_limit: "rate_limit_error",
-  overloaded: "overloaded_error",
-  upstream: "api_error",
-  timeout: "timeout_error",
-  unavailable: "service_unavailable",
-  internal: "internal_error",
-};
-
-export const responsesErrorType = (kind: ErrorKind) => ERROR_TYPE[kind] ?? "api_error";
-
+/** Responses API errors have the Chat Completions shape and types. */
 export function renderResponsesError(err: GatewayError): Json {
-  return { error: { message: err.message, type: responsesErrorType(err.kind), param: err.extra.param ?? null, code: err.extra.code ?? null } };
+  return { error: { message: err.message, type: openAIErrorType(err.kind), param: err.extra.param ?? null, code: err.extra.code ?? null } };
 }

@@ -3,7 +3,8 @@
 // response.completed (or response.incomplete), each with a running sequence_number.
 import type { ErrorKind } from "../pipeline/errors.ts";
 import type { ChatRequest, FinishReason, StreamEvent, Usage } from "../pipeline/types.ts";
-import { functionCallItem, itemIds, messageItem, outputTextPart, reasoningItem, responseId, responseObject, responsesErrorType } from "./responses-render.ts";
+import { functionCallItem, itemIds, messageItem, outputTextPart, reasoningItem, responseId, responseObject } from "./responses-render.ts";
+import { openAIErrorType } from "./openai.ts";
 import { declaredNamespaces, splitNamespaced } from "./responses-parse.ts";
 import type { Json } from "./validate.ts";
 
@@ -145,7 +146,7 @@ export class ResponsesEventWriter {
         break;
       }
       case "error":
-        this.frame("error", { code: responsesErrorType(e.errorType as ErrorKind), message: e.message, param: null }, out);
+        this.frame("error", { code: openAIErrorType(e.errorType as ErrorKind), message: e.message, param: null }, out);
         break;
     }
     return out;

@@ -1,12 +1,11 @@
 // The Vercel AI SDK (`ai` with @ai-sdk/openai and @ai-sdk/anthropic) through the gateway, with only the
 // base URL changed: its default openai(…) (Responses API), openai.chat(…) (Chat Completions) and
 // anthropic(…) (Messages) each complete a plain prompt, a stream, a tool loop and a cache-hit replay.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { createAnthropic } from "@ai-sdk/anthropic";
 import { createOpenAI } from "@ai-sdk/openai";
 import { generateText, jsonSchema, stepCountIs, streamText, tool, type LanguageModel } from "ai";
-import type { RunningGateway } from "../../src/server/server.ts";
-import { startTestGateway } from "../helpers/gateway.ts";
+import { gatewayBench } from "./gateway-bench.ts";
 import { anthropicUpstream, chatCompletionsUpstream, responsesUpstream, type ScriptedUpstream } from "./upstreams.ts";
 
 const weather = tool({
@@ -30,22 +29,11 @@ const setups: Setup[] = [
 
 for (const setup of setups) {
   describe(`AI SDK ${setup.name}`, () => {
-    let upstream: ScriptedUpstream;
-    let gateway: RunningGateway;
-    let model: LanguageModel;
-    beforeAll(async () => {
-      upstream = setup.upstream();
-      gateway = await startTestGateway({ ISARTOR__CACHE_MODE: "exact" }, { provider: upstream.provider });
-      model = setup.model(gateway.url);
-    });
-    afterAll(async () => {
-      await gateway.stop();
-      upstream.stop();
-    });
+    const bench = gatewayBench({ upstream: setup.upstream, provider: (upstream: ScriptedUpstream) => upstream.provider, client: setup.model });
 
     test("a plain prompt", async () => {
-      upstream.script({ text: "Hello from the gateway." });
-      const res = await generateText({ model, prompt: "say hello", maxRetries: 0 });
+      bench.upstream.script({ text: "Hello from the gateway." });
+      const res = await generateText({ model: bench.client, prompt: "say hello", maxRetries: 0 });
       expect(res.text).toBe("Hello from the gateway.");
       expect(res.finishReason).toBe("stop");
       expect(res.usage.inputTokens).toBeGreaterThan(0);
@@ -53,19 +41,19 @@ for (const setup of setups) {
     });
 
     test("a conversation goes on: the earlier answer reaches the upstream (openai(…) sends it as an item reference)", async () => {
-      upstream.script({ text: "Paris." }, { text: "About 2.1 million." });
-      const first = await generateText({ model, prompt: "capital of France, briefly?", maxRetries: 0 });
-      const next = await generateText({ model, messages: [{ role: "user", content: "capital of France, briefly?" }, ...first.response.messages, { role: "user", content: "population?" }], maxRetries: 0 });
+      bench.upstream.script({ text: "Paris." }, { text: "About 2.1 million." });
+      const first = await generateText({ model: bench.client, prompt: "capital of France, briefly?", maxRetries: 0 });
+      const next = await generateText({ model: bench.client, messages: [{ role: "user", content: "capital of France, briefly?" }, ...first.response.messages, { role: "user", content: "population?" }], maxRetries: 0 });
       expect(next.text).toBe("About 2.1 million.");
-      const sent = JSON.stringify(upstream.bodies().at(-1));
+      const sent = JSON.stringify(bench.upstream.bodies().at(-1));
       expect(sent).toContain("Paris.");
       expect(sent.indexOf("capital of France")).toBeLessThan(sent.indexOf("Paris."));
       expect(sent.indexOf("Paris.")).toBeLessThan(sent.indexOf("population?"));
     });
 
     test("a stream arrives in pieces", async () => {
-      upstream.script({ text: "Rain is likely in Bonn today." });
-      const res = streamText({ model, prompt: "weather in Bonn?", maxRetries: 0 });
+      bench.upstream.script({ text: "Rain is likely in Bonn today." });
+      const res = streamText({ model: bench.client, prompt: "weather in Bonn?", maxRetries: 0 });
       const pieces: string[] = [];
       for await (const piece of res.textStream) pieces.push(piece);
       expect(pieces.join("")).toBe("Rain is likely in Bonn today.");
@@ -74,49 +62,49 @@ for (const setup of setups) {
     });
 
     test("a tool loop: the call, the SDK's tool result, then the final answer", async () => {
-      upstream.script({ call: { id: "call_lima1", name: "get_weather", args: { city: "Lima" } } }, { text: "It is 24 °C in Lima." });
-      const res = await generateText({ model, prompt: "weather in Lima?", tools: { get_weather: weather }, stopWhen: stepCountIs(3), maxRetries: 0 });
+      bench.upstream.script({ call: { id: "call_lima1", name: "get_weather", args: { city: "Lima" } } }, { text: "It is 24 °C in Lima." });
+      const res = await generateText({ model: bench.client, prompt: "weather in Lima?", tools: { get_weather: weather }, stopWhen: stepCountIs(3), maxRetries: 0 });
       expect(res.text).toBe("It is 24 °C in Lima.");
       expect(res.steps.length).toBe(2);
       expect(res.steps[0]!.toolCalls.map((c) => [c.toolName, c.input])).toEqual([["get_weather", { city: "Lima" }]]);
       expect(res.steps[0]!.toolResults.map((r) => r.output)).toEqual([{ city: "Lima", tempC: 24 }]);
       // the tool's definition went upstream, and the second request carries the call and its result
-      expect(JSON.stringify(upstream.bodies().at(-2))).toContain("Weather for a city");
-      const second = JSON.stringify(upstream.bodies().at(-1));
+      expect(JSON.stringify(bench.upstream.bodies().at(-2))).toContain("Weather for a city");
+      const second = JSON.stringify(bench.upstream.bodies().at(-1));
       expect(second).toContain("call_lima1");
       expect(second).toContain('\\"tempC\\":24');
     });
 
     test("a streamed tool loop, then the same conversation again is answered from L1a without the upstream", async () => {
       const run = async () => {
-        const res = streamText({ model, prompt: "weather in Oslo?", tools: { get_weather: weather }, stopWhen: stepCountIs(3), maxRetries: 0 });
+        const res = streamText({ model: bench.client, prompt: "weather in Oslo?", tools: { get_weather: weather }, stopWhen: stepCountIs(3), maxRetries: 0 });
         let text = "";
         for await (const piece of res.textStream) text += piece;
         const steps = await res.steps;
         return { text, steps, layers: steps.map((s) => s.response.headers?.["x-isartor-layer"]) };
       };
-      upstream.script({ call: { id: "call_oslo1", name: "get_weather", args: { city: "Oslo" } } }, { text: "Oslo: 11 °C." });
+      bench.upstream.script({ call: { id: "call_oslo1", name: "get_weather", args: { city: "Oslo" } } }, { text: "Oslo: 11 °C." });
       const first = await run();
       expect(first.text).toBe("Oslo: 11 °C.");
       expect(first.layers).toEqual(["l3", "l3"]);
-      const served = upstream.bodies().length;
+      const served = bench.upstream.bodies().length;
 
       const again = await run();
       expect(again.text).toBe("Oslo: 11 °C.");
       expect(again.layers).toEqual(["l1a", "l1a"]);
       expect(again.steps[0]!.toolCalls.map((c) => [c.toolCallId, c.input])).toEqual([["call_oslo1", { city: "Oslo" }]]);
-      expect(upstream.bodies().length).toBe(served);
+      expect(bench.upstream.bodies().length).toBe(served);
     });
 
     test("a non-streamed answer again is a cache hit", async () => {
-      upstream.script({ text: "Paris." });
-      const first = await generateText({ model, prompt: "capital of France?", maxRetries: 0 });
-      const served = upstream.bodies().length;
-      const again = await generateText({ model, prompt: "capital of France?", maxRetries: 0 });
+      bench.upstream.script({ text: "Paris." });
+      const first = await generateText({ model: bench.client, prompt: "capital of France?", maxRetries: 0 });
+      const served = bench.upstream.bodies().length;
+      const again = await generateText({ model: bench.client, prompt: "capital of France?", maxRetries: 0 });
       expect(again.text).toBe(first.text);
       expect(again.response.headers?.["x-isartor-layer"]).toBe("l1a");
       expect(again.usage.inputTokens).toBe(first.usage.inputTokens);
-      expect(upstream.bodies().length).toBe(served);
+      expect(bench.upstream.bodies().length).toBe(served);
     });
   });
 }

@@ -1,12 +1,11 @@
 // LangChain's ChatOpenAI through the gateway with only the base URL changed, plain (Chat Completions) and
 // with useResponsesApi: true: a plain prompt, a stream, a tool loop and a cache-hit replay.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { AIMessageChunk, HumanMessage, ToolMessage, type AIMessage, type BaseMessage } from "@langchain/core/messages";
 import { tool } from "@langchain/core/tools";
 import { ChatOpenAI } from "@langchain/openai";
 import { z } from "zod";
-import type { RunningGateway } from "../../src/server/server.ts";
-import { startTestGateway } from "../helpers/gateway.ts";
+import { gatewayBench } from "./gateway-bench.ts";
 import { anthropicUpstream, chatCompletionsUpstream, responsesUpstream, type ScriptedUpstream } from "./upstreams.ts";
 
 const weather = tool(async ({ city }) => JSON.stringify({ city, tempC: city === "Lima" ? 24 : 11 }), {
@@ -51,77 +50,70 @@ const textOf = (m: BaseMessage) => (typeof m.content === "string" ? m.content : 
 
 for (const setup of setups) {
   describe(`LangChain ${setup.name}`, () => {
-    let upstream: ScriptedUpstream;
-    let gateway: RunningGateway;
-    let model: ChatOpenAI;
-    beforeAll(async () => {
-      upstream = setup.upstream();
-      gateway = await startTestGateway({ ISARTOR__CACHE_MODE: "exact" }, { provider: upstream.provider });
-      model = new ChatOpenAI({ model: setup.model, apiKey: "k", maxRetries: 0, useResponsesApi: setup.useResponsesApi, configuration: { baseURL: `${gateway.url}/v1` } });
-    });
-    afterAll(async () => {
-      await gateway.stop();
-      upstream.stop();
+    const bench = gatewayBench({
+      upstream: setup.upstream,
+      provider: (upstream: ScriptedUpstream) => upstream.provider,
+      client: (url) => new ChatOpenAI({ model: setup.model, apiKey: "k", maxRetries: 0, useResponsesApi: setup.useResponsesApi, configuration: { baseURL: `${url}/v1` } }),
     });
 
     test("a plain prompt", async () => {
-      upstream.script({ text: "Hello from the gateway." });
-      const reply = await model.invoke("say hello");
+      bench.upstream.script({ text: "Hello from the gateway." });
+      const reply = await bench.client.invoke("say hello");
       expect(textOf(reply)).toBe("Hello from the gateway.");
       expect(reply.usage_metadata?.input_tokens).toBeGreaterThan(0);
-      expect(JSON.stringify(upstream.bodies().at(-1))).toContain("say hello");
+      expect(JSON.stringify(bench.upstream.bodies().at(-1))).toContain("say hello");
     });
 
     test("a conversation goes on: the earlier answer reaches the upstream", async () => {
-      upstream.script({ text: "Paris." }, { text: "About 2.1 million." });
+      bench.upstream.script({ text: "Paris." }, { text: "About 2.1 million." });
       const history: BaseMessage[] = [new HumanMessage("capital of France, briefly?")];
-      history.push(await model.invoke(history));
-      const next = await model.invoke([...history, new HumanMessage("population?")]);
+      history.push(await bench.client.invoke(history));
+      const next = await bench.client.invoke([...history, new HumanMessage("population?")]);
       expect(textOf(next)).toBe("About 2.1 million.");
-      const sent = JSON.stringify(upstream.bodies().at(-1));
+      const sent = JSON.stringify(bench.upstream.bodies().at(-1));
       expect(sent.indexOf("capital of France")).toBeLessThan(sent.indexOf("Paris."));
       expect(sent.indexOf("Paris.")).toBeLessThan(sent.indexOf("population?"));
     });
 
     test("a stream arrives in pieces", async () => {
-      upstream.script({ text: "Rain is likely in Bonn today." });
+      bench.upstream.script({ text: "Rain is likely in Bonn today." });
       const pieces: string[] = [];
-      for await (const chunk of await model.stream("weather in Bonn?")) if (textOf(chunk)) pieces.push(textOf(chunk));
+      for await (const chunk of await bench.client.stream("weather in Bonn?")) if (textOf(chunk)) pieces.push(textOf(chunk));
       expect(pieces.join("")).toBe("Rain is likely in Bonn today.");
       expect(pieces.length).toBeGreaterThan(1);
     });
 
     test("a tool loop: the call, the tool result, then the final answer", async () => {
-      upstream.script({ call: { id: "call_lima1", name: "get_weather", args: { city: "Lima" } } }, { text: "It is 24 °C in Lima." });
-      const { answer, messages } = await toolLoop(model, "weather in Lima?", false);
+      bench.upstream.script({ call: { id: "call_lima1", name: "get_weather", args: { city: "Lima" } } }, { text: "It is 24 °C in Lima." });
+      const { answer, messages } = await toolLoop(bench.client, "weather in Lima?", false);
       expect(textOf(answer)).toBe("It is 24 °C in Lima.");
       expect((messages[1] as AIMessage).tool_calls?.map((c) => [c.id, c.name, c.args])).toEqual([["call_lima1", "get_weather", { city: "Lima" }]]);
-      expect(JSON.stringify(upstream.bodies().at(-2))).toContain("Weather for a city");
-      const second = JSON.stringify(upstream.bodies().at(-1));
+      expect(JSON.stringify(bench.upstream.bodies().at(-2))).toContain("Weather for a city");
+      const second = JSON.stringify(bench.upstream.bodies().at(-1));
       expect(second).toContain("call_lima1");
       expect(second).toContain('\\"tempC\\":24');
     });
 
     test("a streamed tool loop, then the same conversation again is answered from the cache without the upstream", async () => {
-      upstream.script({ call: { id: "call_oslo1", name: "get_weather", args: { city: "Oslo" } } }, { text: "Oslo: 11 °C." });
-      const first = await toolLoop(model, "weather in Oslo?", true);
+      bench.upstream.script({ call: { id: "call_oslo1", name: "get_weather", args: { city: "Oslo" } } }, { text: "Oslo: 11 °C." });
+      const first = await toolLoop(bench.client, "weather in Oslo?", true);
       expect(textOf(first.answer)).toBe("Oslo: 11 °C.");
-      const served = upstream.bodies().length;
+      const served = bench.upstream.bodies().length;
 
-      const again = await toolLoop(model, "weather in Oslo?", true);
+      const again = await toolLoop(bench.client, "weather in Oslo?", true);
       expect(textOf(again.answer)).toBe("Oslo: 11 °C.");
       expect((again.messages[1] as AIMessage).tool_calls?.map((c) => [c.id, c.args])).toEqual([["call_oslo1", { city: "Oslo" }]]);
-      expect(upstream.bodies().length).toBe(served);
+      expect(bench.upstream.bodies().length).toBe(served);
     });
 
     test("a non-streamed answer again is a cache hit", async () => {
-      upstream.script({ text: "Paris." });
-      const first = await model.invoke("capital of France?");
-      const served = upstream.bodies().length;
-      const again = await model.invoke("capital of France?");
+      bench.upstream.script({ text: "Paris." });
+      const first = await bench.client.invoke("capital of France?");
+      const served = bench.upstream.bodies().length;
+      const again = await bench.client.invoke("capital of France?");
       expect(textOf(again)).toBe(textOf(first));
       expect(again.usage_metadata?.input_tokens).toBe(first.usage_metadata?.input_tokens);
-      expect(upstream.bodies().length).toBe(served);
+      expect(bench.upstream.bodies().length).toBe(served);
     });
   });
 }

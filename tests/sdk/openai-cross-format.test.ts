@@ -1,13 +1,11 @@
 // The openai SDK through the gateway to native Anthropic and Gemini upstreams: text, images, tools, streaming, errors.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import { AnthropicClient } from "../../src/providers/anthropic-client.ts";
 import { GeminiClient } from "../../src/providers/gemini-client.ts";
-import type { ProviderClient } from "../../src/providers/provider.ts";
-import type { RunningGateway } from "../../src/server/server.ts";
-import { startTestGateway } from "../helpers/gateway.ts";
-import { startMockAnthropic, type MockAnthropic } from "../helpers/mock-anthropic-upstream.ts";
-import { startMockGemini, type MockGemini } from "../helpers/mock-gemini-upstream.ts";
+import { startMockAnthropic } from "../helpers/mock-anthropic-upstream.ts";
+import { startMockGemini } from "../helpers/mock-gemini-upstream.ts";
+import { openAIBench } from "./gateway-bench.ts";
 
 const tools: OpenAI.ChatCompletionTool[] = [
   { type: "function", function: { name: "get_weather", description: "Weather for a city", parameters: { type: "object", properties: { city: { type: "string" } } } } },
@@ -35,27 +33,12 @@ async function collect(stream: AsyncIterable<OpenAI.ChatCompletionChunk>) {
   return { texts, calls: [...calls.values()], finish, usage };
 }
 
-async function gatewayWith(provider: ProviderClient) {
-  const gateway = await startTestGateway({ ISARTOR__CACHE_MODE: "exact" }, { provider });
-  return { gateway, client: new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: "k", maxRetries: 0 }) };
-}
-
 describe("openai SDK → Anthropic upstream", () => {
-  let upstream: MockAnthropic;
-  let gateway: RunningGateway;
-  let client: OpenAI;
-  beforeAll(async () => {
-    upstream = startMockAnthropic();
-    ({ gateway, client } = await gatewayWith(new AnthropicClient({ name: "anthropic", baseUrl: upstream.url, apiKey: "sk-ant", timeoutMs: 20_000 })));
-  });
-  afterAll(async () => {
-    await gateway.stop();
-    upstream.stop();
-  });
+  const bench = openAIBench(startMockAnthropic, (upstream) => new AnthropicClient({ name: "anthropic", baseUrl: upstream.url, apiKey: "sk-ant", timeoutMs: 20_000 }));
 
   test("system, text and an image URL become an Anthropic request", async () => {
-    upstream.replies = [{ text: "A dog." }];
-    const res = await client.chat.completions.create({
+    bench.upstream.replies = [{ text: "A dog." }];
+    const res = await bench.client.chat.completions.create({
       model: "claude-haiku-4-5",
       messages: [
         { role: "system", content: "two words" },
@@ -66,7 +49,7 @@ describe("openai SDK → Anthropic upstream", () => {
     });
     expect(res.choices[0]!.message.content).toBe("A dog.");
     expect(res.usage).toMatchObject({ prompt_tokens: 21, completion_tokens: 9, total_tokens: 30 });
-    expect(upstream.requests.at(-1)!.body).toEqual({
+    expect(bench.upstream.requests.at(-1)!.body).toEqual({
       model: "claude-haiku-4-5",
       max_tokens: 4096,
       system: [{ type: "text", text: "two words" }],
@@ -77,19 +60,19 @@ describe("openai SDK → Anthropic upstream", () => {
   });
 
   test("a streamed tool call arrives as OpenAI tool_calls deltas; the tool result goes back as tool_result", async () => {
-    upstream.replies = [{ text: "Let me look. ", toolCalls: [{ id: "toolu_7", name: "get_weather", input: { city: "Lima" } }] }];
-    const stream = await client.chat.completions.create({ model: "claude-haiku-4-5", messages: [{ role: "user", content: "weather in Lima?" }], tools, stream: true, stream_options: { include_usage: true } });
+    bench.upstream.replies = [{ text: "Let me look. ", toolCalls: [{ id: "toolu_7", name: "get_weather", input: { city: "Lima" } }] }];
+    const stream = await bench.client.chat.completions.create({ model: "claude-haiku-4-5", messages: [{ role: "user", content: "weather in Lima?" }], tools, stream: true, stream_options: { include_usage: true } });
     const got = await collect(stream as AsyncIterable<OpenAI.ChatCompletionChunk>);
     expect(got.texts.join("")).toBe("Let me look. ");
     expect(got.calls).toEqual([{ id: "toolu_7", name: "get_weather", args: '{"city":"Lima"}' }]);
     expect(got.finish).toBe("tool_calls");
     expect(got.usage?.completion_tokens).toBe(9);
-    expect(upstream.requests.at(-1)!.body.tools).toEqual([
+    expect(bench.upstream.requests.at(-1)!.body.tools).toEqual([
       { name: "get_weather", description: "Weather for a city", input_schema: { type: "object", properties: { city: { type: "string" } } } },
     ]);
 
-    upstream.replies = [{ text: "Mild." }];
-    await client.chat.completions.create({
+    bench.upstream.replies = [{ text: "Mild." }];
+    await bench.client.chat.completions.create({
       model: "claude-haiku-4-5",
       tools,
       messages: [
@@ -98,15 +81,15 @@ describe("openai SDK → Anthropic upstream", () => {
         { role: "tool", tool_call_id: "toolu_7", content: "18C" },
       ],
     });
-    expect(upstream.requests.at(-1)!.body.messages.slice(1)).toEqual([
+    expect(bench.upstream.requests.at(-1)!.body.messages.slice(1)).toEqual([
       { role: "assistant", content: [{ type: "tool_use", id: "toolu_7", name: "get_weather", input: { city: "Lima" } }] },
       { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_7", content: [{ type: "text", text: "18C" }] }] },
     ]);
   });
 
   test("Anthropic's overloaded error reaches the OpenAI client as a 529", async () => {
-    upstream.replies = [{ status: 529, errorBody: { type: "error", error: { type: "overloaded_error", message: "Overloaded" } } }];
-    const err = await client.chat.completions.create({ model: "claude-haiku-4-5", messages: [{ role: "user", content: "busy?" }] }).catch((e) => e);
+    bench.upstream.replies = [{ status: 529, errorBody: { type: "error", error: { type: "overloaded_error", message: "Overloaded" } } }];
+    const err = await bench.client.chat.completions.create({ model: "claude-haiku-4-5", messages: [{ role: "user", content: "busy?" }] }).catch((e) => e);
     expect(err).toBeInstanceOf(OpenAI.APIError);
     expect(err.status).toBe(529);
     expect(err.error.type).toBe("overloaded_error");
@@ -114,21 +97,11 @@ describe("openai SDK → Anthropic upstream", () => {
 });
 
 describe("openai SDK → Gemini upstream", () => {
-  let upstream: MockGemini;
-  let gateway: RunningGateway;
-  let client: OpenAI;
-  beforeAll(async () => {
-    upstream = startMockGemini();
-    ({ gateway, client } = await gatewayWith(new GeminiClient({ name: "gemini", baseUrl: upstream.url, apiKey: "AIza", timeoutMs: 20_000 })));
-  });
-  afterAll(async () => {
-    await gateway.stop();
-    upstream.stop();
-  });
+  const bench = openAIBench(startMockGemini, (upstream) => new GeminiClient({ name: "gemini", baseUrl: upstream.url, apiKey: "AIza", timeoutMs: 20_000 }));
 
   test("text streams chunk by chunk and the request is a Gemini body", async () => {
-    upstream.replies = [{ text: "uno dos tres" }];
-    const stream = await client.chat.completions.create({
+    bench.upstream.replies = [{ text: "uno dos tres" }];
+    const stream = await bench.client.chat.completions.create({
       model: "gemini-2.5-flash",
       messages: [
         { role: "system", content: "count in Spanish" },
@@ -140,7 +113,7 @@ describe("openai SDK → Gemini upstream", () => {
     const got = await collect(stream as AsyncIterable<OpenAI.ChatCompletionChunk>);
     expect(got.texts).toEqual(["uno ", "dos ", "tres"]);
     expect(got.finish).toBe("stop");
-    const sent = upstream.requests.at(-1)!;
+    const sent = bench.upstream.requests.at(-1)!;
     expect(sent.path).toBe("/v1beta/models/gemini-2.5-flash:streamGenerateContent");
     expect(sent.body).toEqual({
       contents: [{ role: "user", parts: [{ text: "count to three" }] }],
@@ -150,16 +123,16 @@ describe("openai SDK → Gemini upstream", () => {
   });
 
   test("a function call gets an id, and the tool result answers it by function name", async () => {
-    upstream.replies = [{ functionCalls: [{ name: "get_weather", args: { city: "Quito" } }] }];
-    const res = await client.chat.completions.create({ model: "gemini-2.5-flash", messages: [{ role: "user", content: "weather in Quito?" }], tools, tool_choice: { type: "function", function: { name: "get_weather" } } });
+    bench.upstream.replies = [{ functionCalls: [{ name: "get_weather", args: { city: "Quito" } }] }];
+    const res = await bench.client.chat.completions.create({ model: "gemini-2.5-flash", messages: [{ role: "user", content: "weather in Quito?" }], tools, tool_choice: { type: "function", function: { name: "get_weather" } } });
     const call = res.choices[0]!.message.tool_calls![0]! as OpenAI.ChatCompletionMessageFunctionToolCall;
     expect(res.choices[0]!.finish_reason).toBe("tool_calls");
     expect(call.function).toEqual({ name: "get_weather", arguments: '{"city":"Quito"}' });
     expect(call.id.length).toBeGreaterThan(5);
-    expect(upstream.requests.at(-1)!.body.toolConfig).toEqual({ functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["get_weather"] } });
+    expect(bench.upstream.requests.at(-1)!.body.toolConfig).toEqual({ functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["get_weather"] } });
 
-    upstream.replies = [{ text: "Cool." }];
-    await client.chat.completions.create({
+    bench.upstream.replies = [{ text: "Cool." }];
+    await bench.client.chat.completions.create({
       model: "gemini-2.5-flash",
       tools,
       messages: [
@@ -168,15 +141,15 @@ describe("openai SDK → Gemini upstream", () => {
         { role: "tool", tool_call_id: call.id, content: "12C and cloudy" },
       ],
     });
-    expect(upstream.requests.at(-1)!.body.contents.slice(1)).toEqual([
+    expect(bench.upstream.requests.at(-1)!.body.contents.slice(1)).toEqual([
       { role: "model", parts: [{ functionCall: { name: "get_weather", args: { city: "Quito" } } }] },
       { role: "user", parts: [{ functionResponse: { name: "get_weather", response: { output: "12C and cloudy" } } }] },
     ]);
   });
 
   test("Google's RESOURCE_EXHAUSTED reaches the OpenAI client as a 429 rate_limit_error", async () => {
-    upstream.replies = [{ status: 429, errorBody: { error: { code: 429, message: "Resource has been exhausted", status: "RESOURCE_EXHAUSTED" } } }];
-    const err = await client.chat.completions.create({ model: "gemini-2.5-flash", messages: [{ role: "user", content: "quota" }] }).catch((e) => e);
+    bench.upstream.replies = [{ status: 429, errorBody: { error: { code: 429, message: "Resource has been exhausted", status: "RESOURCE_EXHAUSTED" } } }];
+    const err = await bench.client.chat.completions.create({ model: "gemini-2.5-flash", messages: [{ role: "user", content: "quota" }] }).catch((e) => e);
     expect(err.status).toBe(429);
     expect(err.error.type).toBe("rate_limit_error");
     expect(err.error.message).toContain("exhausted");
