@@ -11,6 +11,31 @@ import { METRIC, type FinalLayer } from "./names.ts";
 /** Seconds; from a sub-millisecond L1a hit to a minutes-long L3 stream. */
 export const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
+/**
+ * A counter whose increments are summed in plain JS per label set and handed to the SDK when a reader
+ * collects (the SDK runs observable callbacks, where flush() is called, before it reads synchronous
+ * instruments): the SDK's per-call attribute hashing stays off the request path.
+ */
+class DeferredCounter {
+  private readonly pending = new Map<string, { attrs: Attributes; value: number }>();
+
+  constructor(private readonly counter: Counter) {}
+
+  add(key: string, value: number, attrs: () => Attributes): void {
+    let p = this.pending.get(key);
+    if (!p) this.pending.set(key, (p = { attrs: attrs(), value: 0 }));
+    p.value += value;
+  }
+
+  flush(): void {
+    for (const p of this.pending.values()) {
+      if (p.value === 0) continue;
+      this.counter.add(p.value, p.attrs);
+      p.value = 0;
+    }
+  }
+}
+
 /** A reader that collects on demand: what GET /metrics serializes. */
 class PullReader extends MetricReader {
   protected async onForceFlush(): Promise<void> {}
@@ -21,12 +46,12 @@ export class OtelGatewayMetrics implements GatewayMetrics {
   readonly enabled = true;
   private readonly provider: MeterProvider;
   private readonly pull = new PullReader();
-  private readonly requests: Counter;
+  private readonly requests: DeferredCounter;
   private readonly requestDuration: Histogram;
   private readonly layerDuration: Histogram;
-  private readonly saved: Counter;
-  private readonly errors: Counter;
-  private readonly cacheEvents: Counter;
+  private readonly saved: DeferredCounter;
+  private readonly errors: DeferredCounter;
+  private readonly cacheEvents: DeferredCounter;
   /** attribute objects reused per label set: the hot path allocates nothing new */
   private readonly attrs = new Map<string, Attributes>();
 
@@ -38,7 +63,7 @@ export class OtelGatewayMetrics implements GatewayMetrics {
   ) {
     this.provider = new MeterProvider({ resource, readers: [this.pull, ...pushReaders] });
     const meter = this.provider.getMeter("isartor");
-    this.requests = meter.createCounter(METRIC.requests, { description: "requests by the layer that answered them (L0_Guard: refused) and HTTP status" });
+    this.requests = new DeferredCounter(meter.createCounter(METRIC.requests, { description: "requests by the layer that answered them (L0_Guard: refused) and HTTP status" }));
     this.requestDuration = meter.createHistogram(METRIC.requestDuration, {
       description: "end-to-end request duration (streams: until the last byte)",
       unit: "s",
@@ -49,10 +74,13 @@ export class OtelGatewayMetrics implements GatewayMetrics {
       unit: "s",
       advice: { explicitBucketBoundaries: DURATION_BUCKETS },
     });
-    this.saved = meter.createCounter(METRIC.tokensSaved, { description: "tokens (input + output) a deflected answer kept away from the L3 provider" });
-    this.errors = meter.createCounter(METRIC.errors, { description: "errors: requests answered with 5xx, and local layers that failed open" });
-    this.cacheEvents = meter.createCounter(METRIC.cacheEvents, { description: "cache lookups (hit/miss) and stores by cache" });
-    observe(meter, sources);
+    this.saved = new DeferredCounter(meter.createCounter(METRIC.tokensSaved, { description: "tokens (input + output) a deflected answer kept away from the L3 provider" }));
+    this.errors = new DeferredCounter(meter.createCounter(METRIC.errors, { description: "errors: requests answered with 5xx, and local layers that failed open" }));
+    this.cacheEvents = new DeferredCounter(meter.createCounter(METRIC.cacheEvents, { description: "cache lookups (hit/miss) and stores by cache" }));
+    const deferred = [this.requests, this.saved, this.errors, this.cacheEvents];
+    observe(meter, sources, () => {
+      for (const c of deferred) c.flush();
+    });
   }
 
   private labels(key: string, make: () => Attributes): Attributes {
@@ -62,8 +90,7 @@ export class OtelGatewayMetrics implements GatewayMetrics {
   }
 
   request(finalLayer: FinalLayer, httpStatus: number, seconds?: number): void {
-    const status = String(httpStatus);
-    this.requests.add(1, this.labels(`r|${finalLayer}|${status}`, () => ({ final_layer: finalLayer, http_status: status })));
+    this.requests.add(`${finalLayer}|${httpStatus}`, 1, () => ({ final_layer: finalLayer, http_status: String(httpStatus) }));
     if (seconds !== undefined) this.requestDuration.record(seconds, this.labels(`d|${finalLayer}`, () => ({ final_layer: finalLayer })));
   }
 
@@ -72,15 +99,15 @@ export class OtelGatewayMetrics implements GatewayMetrics {
   }
 
   tokensSaved(finalLayer: FinalLayer, tokens: number): void {
-    if (tokens > 0) this.saved.add(tokens, this.labels(`s|${finalLayer}`, () => ({ final_layer: finalLayer })));
+    if (tokens > 0) this.saved.add(finalLayer, tokens, () => ({ final_layer: finalLayer }));
   }
 
   error(layer: FinalLayer, errorType: string): void {
-    this.errors.add(1, this.labels(`e|${layer}|${errorType}`, () => ({ layer_name: layer, error_type: errorType })));
+    this.errors.add(`${layer}|${errorType}`, 1, () => ({ layer_name: layer, error_type: errorType }));
   }
 
   cacheEvent(cache: CacheName, event: CacheEvent): void {
-    this.cacheEvents.add(1, this.labels(`c|${cache}|${event}`, () => ({ cache, event })));
+    this.cacheEvents.add(`${cache}|${event}`, 1, () => ({ cache, event }));
   }
 
   prometheusText(): Promise<string> {
@@ -92,8 +119,12 @@ export class OtelGatewayMetrics implements GatewayMetrics {
   }
 }
 
-function observe(meter: Meter, s: MetricSources): void {
-  meter.createObservableGauge(METRIC.inFlight, { description: "requests being answered now" }).addCallback((r) => r.observe(s.inFlight()));
+/** `beforeCollect` runs first in every collection, ahead of the synchronous instruments being read. */
+function observe(meter: Meter, s: MetricSources, beforeCollect: () => void): void {
+  meter.createObservableGauge(METRIC.inFlight, { description: "requests being answered now" }).addCallback((r) => {
+    beforeCollect();
+    r.observe(s.inFlight());
+  });
   meter.createObservableCounter(METRIC.retries, { description: "L3 upstream calls retried on the same provider (408/429/5xx/timeouts)" }).addCallback((r) => r.observe(s.retries()));
   meter.createObservableCounter(METRIC.fallbacks, { description: "L3 requests that moved on to the next provider in the chain" }).addCallback((r) => r.observe(s.fallbacks()));
   const perProvider = (name: string, description: string, value: (p: ReturnType<MetricSources["providers"]>[number]) => number) =>

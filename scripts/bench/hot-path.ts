@@ -1,0 +1,70 @@
+#!/usr/bin/env bun
+// The gateway's own CPU cost per request, without a network or load generator in the way: builds the
+// services from the default configuration, then calls the chat route's handler in a loop with real
+// Request objects and reads every answer. (d') is an L1a hit; (e') the same loop against a handler that
+// only reads the body and returns a constant, the floor any handler pays. Prints µs per request and the
+// ratio. The end-to-end figures with sockets are scripts/bench/overhead.ts; this one is stable on a
+// busy machine and points at what to profile (bun --cpu-prof scripts/bench/hot-path.ts).
+// Usage: bun scripts/bench/hot-path.ts [--seconds 3] [--env K=V ...]
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { loadConfig } from "../../src/config/load.ts";
+import { buildServices } from "../../src/server/build-services.ts";
+import { chatRouteFinder, chatRoutes } from "../../src/server/chat-routes.ts";
+import { gateRefusal } from "../../src/server/app.ts";
+
+const { values } = parseArgs({ args: Bun.argv.slice(2), options: { seconds: { type: "string" }, env: { type: "string", multiple: true } } });
+const SECONDS = Number(values.seconds ?? 3);
+const dir = mkdtempSync(join(tmpdir(), "isartor-hot-path-"));
+const extraEnv = Object.fromEntries((values.env ?? []).map((kv) => kv.split(/=(.*)/s).slice(0, 2) as [string, string]));
+const mock = Bun.serve({
+  port: 0,
+  hostname: "127.0.0.1",
+  fetch: () => Response.json({ id: "chatcmpl-1", object: "chat.completion", created: 1, model: "gpt-4o-mini", choices: [{ index: 0, message: { role: "assistant", content: "The answer is 42." }, finish_reason: "stop" }], usage: { prompt_tokens: 12, completion_tokens: 6, total_tokens: 18 } }),
+});
+const config = loadConfig({
+  env: {
+    ISARTOR__HOST_PORT: "127.0.0.1:0",
+    ISARTOR__EXTERNAL_LLM_BASE_URL: `http://127.0.0.1:${mock.port}/v1`,
+    ISARTOR__EXTERNAL_LLM_API_KEY: "bench",
+    ISARTOR__CACHE_MODE: "exact",
+    ISARTOR__PROVIDER_HEALTH_CHECK_INTERVAL_SECS: "0",
+    ISARTOR__USAGE__PATH: join(dir, "usage.jsonl"),
+    ISARTOR__REQUEST_LOG__PATH: join(dir, "requests.jsonl"),
+    ...extraEnv,
+  },
+  cwd: dir,
+  home: dir,
+}).config;
+const services = buildServices(config);
+const route = chatRouteFinder(chatRoutes(services))("/v1/chat/completions")!;
+const body = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "What is the answer to everything? fixed" }] });
+const url = "http://127.0.0.1:8080/v1/chat/completions";
+const request = () => new Request(url, { method: "POST", headers: { "content-type": "application/json", "content-length": String(body.length) }, body });
+
+async function perRequestMicros(handle: (r: Request) => Promise<Response> | Response): Promise<number> {
+  for (let i = 0; i < 2000; i++) await (await handle(request())).arrayBuffer();
+  let n = 0;
+  const started = performance.now();
+  const until = started + SECONDS * 1000;
+  while (performance.now() < until) {
+    for (let i = 0; i < 200; i++) await (await handle(request())).arrayBuffer();
+    n += 200;
+  }
+  return ((performance.now() - started) * 1000) / n;
+}
+
+const constant = JSON.stringify({ id: "chatcmpl-1", object: "chat.completion", created: 1, model: "gpt-4o-mini", choices: [{ index: 0, message: { role: "assistant", content: "The answer is 42." }, finish_reason: "stop" }] });
+const floor = await perRequestMicros(async (r) => {
+  await r.arrayBuffer();
+  return new Response(constant, { headers: { "content-type": "application/json" } });
+});
+const hit = await perRequestMicros((r) => gateRefusal(services, r) ?? route.handle(r));
+console.log(`(e') read body, return a constant   ${floor.toFixed(2).padStart(8)} µs/request`);
+console.log(`(d') isartor L1a hit (handler)      ${hit.toFixed(2).padStart(8)} µs/request`);
+console.log(`gateway work per L1a hit            ${(hit - floor).toFixed(2).padStart(8)} µs  (d'/e' ${(hit / floor).toFixed(2)}×)`);
+await services.close();
+mock.stop(true);
+process.exit(0);
