@@ -15,7 +15,7 @@ import {
   type SlmState,
 } from "./slm-backend.ts";
 import type { FromSlmWorker, SlmJob, SlmLoadSettings, ToSlmWorker } from "./slm-protocol.ts";
-import { replaceWorker, spawnWorker } from "./worker-spawn.ts";
+import { replaceWorker, spawnAll, spawnWorker } from "./worker-spawn.ts";
 
 export interface SlmPoolOptions {
   /** the GGUF path, resolved (and downloaded if allowed) before any worker starts */
@@ -111,7 +111,7 @@ export class SlmWorkerPool implements SlmBackend {
       try {
         this.path = await this.opts.locateModel();
         this.model ||= basename(this.path);
-        const slots = await Promise.all(Array.from({ length: this.opts.workers }, () => this.spawn()));
+        const slots = await spawnAll(this.opts.workers, () => this.spawn());
         if (this.closed) return slots.forEach((s) => s.worker.terminate());
         slots.forEach((s, i) => (this.slots[i] = s));
         this.current = "ready";

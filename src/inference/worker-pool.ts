@@ -4,7 +4,7 @@
 import type { FromWorker, ToWorker } from "./embed-protocol.ts";
 import { EmbedUnavailableError, emptyStats, type Embedder, type EmbedderState, type EmbedSkipReason } from "./embedder.ts";
 import { EMBEDDING_DTYPE } from "./model-files.ts";
-import { replaceWorker, spawnWorker } from "./worker-spawn.ts";
+import { replaceWorker, spawnAll, spawnWorker } from "./worker-spawn.ts";
 
 export interface WorkerPoolOptions {
   /** the model directory, resolved (and downloaded if allowed) before any worker starts */
@@ -74,7 +74,7 @@ export class EmbeddingWorkerPool implements Embedder {
       this.current = "loading";
       try {
         this.dir = await this.opts.locateModel();
-        const slots = await Promise.all(Array.from({ length: this.opts.workers }, () => this.spawn()));
+        const slots = await spawnAll(this.opts.workers, () => this.spawn());
         if (this.closed) return slots.forEach((s) => s.worker.terminate());
         slots.forEach((s, i) => (this.slots[i] = s));
         this.current = "ready";

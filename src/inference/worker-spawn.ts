@@ -42,6 +42,20 @@ export function spawnWorker<From>(o: SpawnWorkerOptions<From>): Promise<Worker> 
   });
 }
 
+/**
+ * Starts `count` workers at once. When one fails to start the whole start fails at once, and the
+ * workers that loaded (or load later) are terminated instead of being left holding the model.
+ */
+export async function spawnAll<S extends { worker: Worker }>(count: number, spawn: () => Promise<S>): Promise<S[]> {
+  const spawning = Array.from({ length: count }, spawn);
+  try {
+    return await Promise.all(spawning);
+  } catch (err) {
+    for (const started of spawning) started.then((slot) => slot.worker.terminate(), () => {});
+    throw err;
+  }
+}
+
 export interface ReplaceWorkerOptions<S extends { worker: Worker }> {
   /** the pool's slots; the fresh worker takes the dead one's place */
   slots: (S | undefined)[];

@@ -1,6 +1,8 @@
 // The embedding pool: real transformers.js workers on the tiny fixture encoder, and a misbehaving
 // stand-in worker for the failure paths (every failure is a quick, counted refusal).
 import { afterEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EmbedUnavailableError } from "../../src/inference/embedder.ts";
 import { EmbeddingWorkerPool, type WorkerPoolOptions } from "../../src/inference/worker-pool.ts";
@@ -123,6 +125,24 @@ describe("failure paths (stand-in worker)", () => {
     await p.start();
     expect(p.state()).toBe("failed");
     expect(p.failure()).toContain("model is broken");
+  });
+
+  test("a crashed worker that cannot be restarted leaves the pool failed, and what was queued is refused", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "isartor-embed-restart-"));
+    const logs: string[] = [];
+    const p = fake({ locateModel: async () => dir, log: (line) => logs.push(line) });
+    await p.start();
+    expect(p.state()).toBe("ready");
+    writeFileSync(join(dir, "refuse-load"), "");
+    const crashing = p.embed(["crash"]);
+    const queued = p.embed(["waiting for the worker"]);
+    expect(await reason(crashing)).toBe("worker_crash");
+    expect(await reason(queued)).toBe("worker_crash");
+    expect(p.state()).toBe("failed");
+    expect(p.failure()).toContain("loading refused");
+    expect(p.stats().workerRestarts).toBe(1);
+    expect(logs.some((l) => l.includes("embed worker could not be restarted"))).toBe(true);
+    expect(await reason(p.embed(["later"]))).toBe("not_ready");
   });
 
   test("close refuses queued calls and later ones", async () => {
