@@ -133,7 +133,9 @@ export function parseOpenAIRequest(body: unknown): ChatRequest {
 }
 
 function dropUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  const out: Record<string, unknown> = {};
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  return out as T;
 }
 
 const FINISH: Record<FinishReason, string> = {

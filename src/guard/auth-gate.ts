@@ -30,13 +30,12 @@ export interface GateRefusal {
 export function checkAccess(request: Request, config: Config, guard: GatewayGuard): GateRefusal | undefined {
   const path = requestPath(request);
   if (isPublic(request.method, path)) return undefined;
-  const format = formatForRequest(path, request.headers);
   try {
     if (path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`)) requireAdmin(request.headers, config.admin_api_key);
     else if (guard.keys.enabled) guard.keys.authenticate(request.headers);
     return undefined;
   } catch (err) {
     guard.authFailures++;
-    return { format, error: toGatewayError(err) };
+    return { format: formatForRequest(path, request.headers), error: toGatewayError(err) };
   }
 }

@@ -225,7 +225,9 @@ export function buildProviderChain(config: Config, opts: BuildChainOptions = {})
       const member = target && byName.get(target.provider);
       if (!target || !member) return;
       const text = (parts: { type: string; text?: string }[]) => parts.map((p) => p.text ?? "").join("\n");
-      const input = estimateTokens(text([...ctx.request.system, ...ctx.request.messages.flatMap((m) => m.content)]));
+      // an exact hit replays the real usage of the call it saves (as isartor_tokens_saved_total counts it)
+      const stored = answer.layer === "l1a" && answer.kind === "response" ? answer.response.usage.inputTokens : 0;
+      const input = stored || estimateTokens(text([...ctx.request.system, ...ctx.request.messages.flatMap((m) => m.content)]));
       const output = answer.kind === "response" ? answer.response.usage.outputTokens || estimateTokens(text(answer.response.message.content)) : 0;
       usage.append({
         ts: new Date().toISOString(),
