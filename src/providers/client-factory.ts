@@ -1,5 +1,6 @@
 // Configuration → the L3 provider setup: one client per provider (from the registry), its key
 // pool and breaker, the chain, the model router, usage log, quotas and health.
+import { isoTime } from "../pipeline/ids.ts";
 import type { Config } from "../config/types.ts";
 import type { Answer, RequestContext } from "../pipeline/context.ts";
 import { estimateTokens } from "../pipeline/tokens.ts";
@@ -230,7 +231,7 @@ export function buildProviderChain(config: Config, opts: BuildChainOptions = {})
       const input = stored || estimateTokens(text([...ctx.request.system, ...ctx.request.messages.flatMap((m) => m.content)]));
       const output = answer.kind === "response" ? answer.response.usage.outputTokens || estimateTokens(text(answer.response.message.content)) : 0;
       usage.append({
-        ts: new Date().toISOString(),
+        ts: isoTime(),
         layer: answer.layer,
         provider: member.name,
         model: target.model,

@@ -1,7 +1,7 @@
 // What the dashboard shows about traffic, kept in memory and bounded: the last N requests (metadata
 // only, never bodies, every string through the redactor), totals per final layer since start, and
 // per-minute counts per layer for "deflection by layer over time".
-import { newId } from "../pipeline/ids.ts";
+import { isoTime, newId } from "../pipeline/ids.ts";
 import type { UsageRecord } from "../providers/usage-log.ts";
 import type { Redactor } from "./redact.ts";
 import { requestPath } from "../server/request-target.ts";
@@ -84,7 +84,7 @@ export class RecentRequests {
 
   record(input: RequestInput): void {
     const at = this.now();
-    const entry = this.redactor.value({ ...input, time: new Date(at).toISOString(), layer: finalLayerOf(input.layer, input.status) }) as RequestSummary;
+    const entry = this.redactor.record({ ...input, time: isoTime(at), layer: finalLayerOf(input.layer, input.status) }) as RequestSummary;
     const usage = this.pending.get(entry.id);
     if (usage) {
       this.pending.delete(entry.id);

@@ -59,7 +59,7 @@ export class RequestLog {
   }
 
   write(record: RequestLogRecord): void {
-    this.file.append(this.redactor.value(record));
+    this.file.append(this.redactor.record(record));
   }
 
   flush(): Promise<void> {

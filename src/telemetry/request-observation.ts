@@ -5,6 +5,7 @@ import type { RequestContext } from "../pipeline/context.ts";
 import { GatewayError, kindForStatus } from "../pipeline/errors.ts";
 import type { ChatStream, LayerName, StreamChunk } from "../pipeline/types.ts";
 import { finalLayerName } from "./names.ts";
+import { isoTime } from "../pipeline/ids.ts";
 import type { RequestLogRecord } from "./request-log.ts";
 import type { RequestTrace } from "./trace-types.ts";
 import type { GatewayTelemetry } from "./telemetry.ts";
@@ -119,7 +120,7 @@ export class RequestObservation {
     if (!log) return;
     // optional fields assigned one by one: spreads of small objects cost more per request
     const record: RequestLogRecord = {
-      ts: new Date().toISOString(),
+      ts: isoTime(),
       id: this.id,
       method: this.request.method,
       path: this.path,

@@ -63,3 +63,10 @@ test("provider keys configured only in [[providers]] (inline, pools, or via api_
   const text = r.text("upstream echoed plainprovkey-1111, poolkey-2222b and envheld-key-777777");
   expect(text).toBe(`upstream echoed ${REDACTED}, ${REDACTED} and ${REDACTED}`);
 });
+
+test("record() masks and scrubs a flat record exactly as value() does", () => {
+  const r = new Redactor({ secrets: ["gw-key-0123456789"] });
+  const rec = { id: "req_1", path: "/v1/x gw-key-0123456789", token: 42, password: null, key: "", status: 200, nested: { authorization: "Bearer abcdefghijkl", ok: "sk-abcdefghijklmnopqrstuvwx" }, list: ["gw-key-0123456789"], missing: undefined };
+  expect(r.record(rec)).toEqual(r.value(rec) as typeof rec);
+  expect(JSON.stringify(r.record(rec))).not.toContain("gw-key-0123456789");
+});
