@@ -87,7 +87,8 @@ async function sendUpstream(req: UpstreamFetch, release: () => void): Promise<Up
       req.signal.removeEventListener("abort", onAbort);
       release();
     };
-    response = limitBody(response, req.provider, req.limits?.maxResponseBytes ?? Number.POSITIVE_INFINITY, finished);
+    const maxBytes = req.limits?.maxResponseBytes ?? Number.POSITIVE_INFINITY;
+    response = isWholeBody(response, maxBytes) ? await readWhole(response, req.provider, finished) : limitBody(response, req.provider, maxBytes, finished);
   } catch (err) {
     req.signal.removeEventListener("abort", onAbort);
     throw err;
@@ -103,6 +104,23 @@ async function sendUpstream(req: UpstreamFetch, release: () => void): Promise<Up
       controller.abort();
     },
   };
+}
+
+/** A JSON answer of a declared, allowed length: read in one native call rather than through a counting stream. */
+function isWholeBody(response: Response, maxBytes: number): boolean {
+  const declared = Number(response.headers.get("content-length") ?? NaN);
+  return Number.isFinite(declared) && declared <= maxBytes && !(response.headers.get("content-type") ?? "").includes("text/event-stream");
+}
+
+async function readWhole(response: Response, provider: string, done: () => void): Promise<Response> {
+  try {
+    const bytes = await response.arrayBuffer();
+    return new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
+  } catch (err) {
+    throw new GatewayError(502, "upstream", `upstream ${provider} connection broke mid-response: ${(err as Error)?.message ?? err}`);
+  } finally {
+    done();
+  }
 }
 
 export async function upstreamError(provider: string, response: Response): Promise<GatewayError> {
