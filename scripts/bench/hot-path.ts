@@ -52,6 +52,8 @@ async function perRequestMicros(handle: (r: Request) => Promise<Response> | Resp
   while (performance.now() < until) {
     for (let i = 0; i < 200; i++) await (await handle(request())).arrayBuffer();
     n += 200;
+    // let timers run (log batches are written from them), as a serving event loop does between requests
+    await Bun.sleep(0);
   }
   return ((performance.now() - started) * 1000) / n;
 }

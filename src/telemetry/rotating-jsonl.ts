@@ -103,6 +103,14 @@ export class RotatingJsonl {
       await mkdir(dirname(this.path), { recursive: true });
       this.size = await stat(this.path).then((s) => s.size, () => 0);
     }
+    // the usual case: the whole batch fits in the current file, one length count and one append
+    const all = lines.join("");
+    const allBytes = Buffer.byteLength(all);
+    if (this.size + allBytes <= this.opts.maxFileBytes) {
+      this.size += allBytes;
+      await this.appendText(all);
+      return;
+    }
     let segment = "";
     for (const line of lines) {
       const bytes = Buffer.byteLength(line);
