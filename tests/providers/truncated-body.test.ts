@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { RunningGateway } from "../../src/server/server.ts";
 import { startTestGateway } from "../helpers/gateway.ts";
 
-let upstream: ReturnType<typeof Bun.listen>;
+let upstream: import("bun").TCPSocketListener<undefined>;
 let gateway: RunningGateway;
 let calls = 0;
 
