@@ -1,8 +1,8 @@
 // A provider's signature on a function call (Gemini thoughtSignature) carried inside the call id, for wire
-// formats whose function-call items have no field for it (the Responses API). Every client sends the call
-// id back unchanged (it must, to match the tool output), so the signature survives the round trip with no
-// server-side state: across restarts, replicas and cache replays. The separator is the one LiteLLM uses;
-// signatures are base64, so it cannot occur inside one.
+// formats whose function calls have no field for it (the Responses API, Chat Completions). Every client
+// sends the call id back unchanged (it must, to match the tool output), so the signature survives the round
+// trip with no server-side state: across restarts, replicas and cache replays. The separator is the one
+// LiteLLM uses; signatures are base64, so it cannot occur inside one.
 const SEPARATOR = "__thought__";
 
 export function callIdWithSignature(id: string, signature: string | undefined): string {

@@ -1,6 +1,7 @@
 // OpenAI Chat Completions wire format (POST /v1/chat/completions).
 import { GatewayError, invalidRequest, type ErrorKind } from "../pipeline/errors.ts";
 import type { ChatRequest, ChatResponse, ContentPart, FinishReason, Message, StreamEvent, ToolChoice, ToolDefinition, Usage } from "../pipeline/types.ts";
+import { callIdWithSignature, splitCallId } from "./call-signature.ts";
 import type { WireFormat } from "./format.ts";
 import { sseFrame } from "./sse.ts";
 import { expectArray, expectObject, expectString, extraFields, isObject, optionalBoolean, optionalNumber, optionalString, stopList, type Json } from "./validate.ts";
@@ -47,10 +48,12 @@ function parseToolCalls(v: unknown, field: string) {
   return expectArray(v, field).map((raw, i) => {
     const call = expectObject(raw, `${field}[${i}]`);
     const fn = expectObject(call.function, `${field}[${i}].function`);
+    const { id, signature } = splitCallId(expectString(call.id, `${field}[${i}].id`));
     return {
-      id: expectString(call.id, `${field}[${i}].id`),
+      id,
       name: expectString(fn.name, `${field}[${i}].function.name`),
       arguments: typeof fn.arguments === "string" ? fn.arguments : JSON.stringify(fn.arguments ?? {}),
+      ...(signature ? { signature } : {}),
     };
   });
 }
@@ -62,7 +65,7 @@ function parseMessage(raw: unknown, field: string): Message {
   const content = parseContent(m.content, `${field}.content`);
   const name = optionalString(m.name, `${field}.name`);
   if (role === "tool" || role === "function") {
-    const toolCallId = role === "tool" ? expectString(m.tool_call_id, `${field}.tool_call_id`) : (name ?? "");
+    const toolCallId = role === "tool" ? splitCallId(expectString(m.tool_call_id, `${field}.tool_call_id`)).id : (name ?? "");
     return { role: "tool", content, toolCallId, ...(name ? { name } : {}) };
   }
   const toolCalls = role === "assistant" ? parseToolCalls(m.tool_calls, `${field}.tool_calls`) : undefined;
@@ -176,7 +179,7 @@ export function renderOpenAIResponse(res: ChatResponse): Json {
           refusal: null,
           ...(reasoning ? { reasoning_content: reasoning } : {}),
           ...(calls.length
-            ? { tool_calls: calls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } })) }
+            ? { tool_calls: calls.map((c) => ({ id: callIdWithSignature(c.id, c.signature), type: "function", function: { name: c.name, arguments: c.arguments } })) }
             : {}),
         },
         logprobs: null,
@@ -268,7 +271,7 @@ export class OpenAIChunkWriter {
       case "thinking":
         return this.chunk({ reasoning_content: e.text });
       case "tool_call_start":
-        return this.chunk({ tool_calls: [{ index: e.index, id: e.id, type: "function", function: { name: e.name, arguments: "" } }] });
+        return this.chunk({ tool_calls: [{ index: e.index, id: callIdWithSignature(e.id, e.signature), type: "function", function: { name: e.name, arguments: "" } }] });
       case "tool_call_delta":
         return this.chunk({ tool_calls: [{ index: e.index, function: { arguments: e.arguments } }] });
       case "error":

@@ -1,9 +1,11 @@
 // One scripting surface over the mock upstreams, so a client library's scenarios (plain prompt, stream,
 // tool loop, cache-hit replay) run unchanged against each upstream wire format.
 import { AnthropicClient } from "../../src/providers/anthropic-client.ts";
+import { GeminiClient } from "../../src/providers/gemini-client.ts";
 import { OpenAICompatibleClient } from "../../src/providers/openai-compatible.ts";
 import type { ProviderClient } from "../../src/providers/provider.ts";
 import { startMockAnthropic } from "../helpers/mock-anthropic-upstream.ts";
+import { startMockGemini } from "../helpers/mock-gemini-upstream.ts";
 import { startMockOpenAI } from "../helpers/mock-openai-upstream.ts";
 import { startMockResponses } from "../helpers/mock-responses-upstream.ts";
 
@@ -11,6 +13,8 @@ export interface ScriptedCall {
   id: string;
   name: string;
   args: Record<string, unknown>;
+  /** a Gemini thoughtSignature on the call (upstreams of other formats have none) */
+  signature?: string;
 }
 
 export type ScriptedReply = { text: string } | { call: ScriptedCall };
@@ -22,6 +26,8 @@ export interface ScriptedUpstream {
   bodies(): any[];
   /** the next requests are answered with these replies in order (the last repeats) */
   script(...replies: ScriptedReply[]): void;
+  /** Gemini: the thoughtSignature on the function call the last request sent back */
+  signatureSentBack?(): string | undefined;
   stop(): void;
 }
 
@@ -69,3 +75,20 @@ export const anthropicUpstream = () =>
     (text) => ({ text }),
     (c) => ({ toolCalls: [{ id: c.id, name: c.name, input: c.args }] }),
   );
+
+export function geminiUpstream(): ScriptedUpstream {
+  const mock = startMockGemini();
+  return {
+    ...scripted(
+      mock,
+      (baseUrl) => new GeminiClient({ name: "gemini", baseUrl, apiKey: "g-key", timeoutMs }),
+      (text) => ({ text }),
+      (c) => ({ functionCalls: [{ id: c.id, name: c.name, args: c.args, ...(c.signature ? { thoughtSignature: c.signature } : {}) }] }),
+    ),
+    signatureSentBack: () =>
+      mock.requests
+        .at(-1)
+        ?.body.contents.flatMap((c: any) => c.parts)
+        .find((p: any) => p.functionCall)?.thoughtSignature,
+  };
+}
