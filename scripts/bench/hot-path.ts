@@ -5,6 +5,7 @@
 // only reads the body and returns a constant, the floor any handler pays. Prints µs per request and the
 // ratio. The end-to-end figures with sockets are scripts/bench/overhead.ts; this one is stable on a
 // busy machine and points at what to profile (bun --cpu-prof scripts/bench/hot-path.ts).
+// (b')/(c') do the same for an L3 pass-through to an in-process mock.
 // Usage: bun scripts/bench/hot-path.ts [--seconds 3] [--env K=V ...]
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -42,16 +43,21 @@ const services = buildServices(config);
 const route = chatRouteFinder(chatRoutes(services))("/v1/chat/completions")!;
 const body = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "What is the answer to everything? fixed" }] });
 const url = "http://127.0.0.1:8080/v1/chat/completions";
-const request = () => new Request(url, { method: "POST", headers: { "content-type": "application/json", "content-length": String(body.length) }, body });
+let unique = 0;
+const request = (text = body) => new Request(url, { method: "POST", headers: { "content-type": "application/json", "content-length": String(text.length) }, body: text });
+const uniqueRequest = () => request(body.replace("fixed", `u${unique++}`));
 
-async function perRequestMicros(handle: (r: Request) => Promise<Response> | Response): Promise<number> {
-  for (let i = 0; i < 2000; i++) await (await handle(request())).arrayBuffer();
+async function perRequestMicros(handle: (r: Request) => Promise<Response> | Response, make: () => Request = request): Promise<number> {
+  for (let i = 0; i < 2000; i++) await (await handle(make())).arrayBuffer();
   let n = 0;
   const started = performance.now();
   const until = started + SECONDS * 1000;
   while (performance.now() < until) {
-    for (let i = 0; i < 200; i++) await (await handle(request())).arrayBuffer();
-    n += 200;
+    // 16 in flight, as the socket benchmark's connections
+    await Promise.all(Array.from({ length: 16 }, async () => {
+      for (let i = 0; i < 200 / 16; i++) await (await handle(make())).arrayBuffer();
+    }));
+    n += 16 * Math.floor(200 / 16);
     // let timers run (log batches are written from them), as a serving event loop does between requests
     await Bun.sleep(0);
   }
@@ -64,6 +70,16 @@ const floor = await perRequestMicros(async (r) => {
   return new Response(constant, { headers: { "content-type": "application/json" } });
 });
 const hit = await perRequestMicros((r) => gateRefusal(services, r) ?? route.handle(r));
+const upstreamUrl = `http://127.0.0.1:${mock.port}/v1/chat/completions`;
+const proxy = await perRequestMicros(async (r) => {
+  const parsed = await r.json();
+  const res = await fetch(upstreamUrl, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer bench" }, body: JSON.stringify(parsed) });
+  return Response.json(await res.json());
+}, uniqueRequest);
+const l3 = await perRequestMicros((r) => gateRefusal(services, r) ?? route.handle(r), uniqueRequest);
+console.log(`(b') parse, forward with fetch, render ${proxy.toFixed(2).padStart(8)} µs/request`);
+console.log(`(c') isartor L3 pass-through        ${l3.toFixed(2).padStart(8)} µs/request`);
+console.log(`gateway work per L3 pass-through    ${(l3 - proxy).toFixed(2).padStart(8)} µs  (c'/b' ${(l3 / proxy).toFixed(2)}×)`);
 console.log(`(e') read body, return a constant   ${floor.toFixed(2).padStart(8)} µs/request`);
 console.log(`(d') isartor L1a hit (handler)      ${hit.toFixed(2).padStart(8)} µs/request`);
 console.log(`gateway work per L1a hit            ${(hit - floor).toFixed(2).padStart(8)} µs  (d'/e' ${(hit / floor).toFixed(2)}×)`);
