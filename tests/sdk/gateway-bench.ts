@@ -13,12 +13,13 @@ export interface GatewayBench<U, C> {
   client: C;
 }
 
-export function gatewayBench<U extends { stop(): void }, C>(start: { upstream: () => U; provider: (upstream: U) => ProviderClient; client: (gatewayUrl: string) => C }): GatewayBench<U, C> {
+/** client: the SDK's client of the gateway (suites that build their own, or only fetch, leave it out). */
+export function gatewayBench<U extends { stop(): void }, C = undefined>(start: { upstream: () => U; provider: (upstream: U) => ProviderClient; client?: (gatewayUrl: string) => C }): GatewayBench<U, C> {
   const bench = {} as GatewayBench<U, C>;
   beforeAll(async () => {
     bench.upstream = start.upstream();
     bench.gateway = await startTestGateway({ ISARTOR__CACHE_MODE: "exact" }, { provider: start.provider(bench.upstream) });
-    bench.client = start.client(bench.gateway.url);
+    if (start.client) bench.client = start.client(bench.gateway.url);
   });
   afterAll(async () => {
     await bench.gateway?.stop();

@@ -2,14 +2,14 @@
 // (own final chunk, choices: []), in translated streams and replays; fields the canonical form has no
 // name for (system_fingerprint, service_tier, annotations, refusal, logprobs) kept in answers and replays;
 // a JSON-mode answer that is not JSON is not cached.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import OpenAI from "openai";
 import { AnthropicClient } from "../../src/providers/anthropic-client.ts";
 import { OpenAICompatibleClient } from "../../src/providers/openai-compatible.ts";
 import type { RunningGateway } from "../../src/server/server.ts";
-import { startTestGateway } from "../helpers/gateway.ts";
 import { startMockAnthropic, type MockAnthropic } from "../helpers/mock-anthropic-upstream.ts";
 import { serveLoopback } from "../helpers/mock-server.ts";
+import { gatewayBench } from "./gateway-bench.ts";
 import { sseMessages } from "../formats/stream-text.ts";
 
 async function chunksOf(gateway: RunningGateway, body: Record<string, unknown>) {
@@ -33,24 +33,15 @@ function expectUsageChunkOnlyWhenAsked(chunks: any[], asked: boolean) {
 }
 
 describe("include_usage, translated (Anthropic upstream) and replayed", () => {
-  let upstream: MockAnthropic;
-  let gateway: RunningGateway;
-  beforeAll(async () => {
-    upstream = startMockAnthropic([{ text: "Hello there" }]);
-    gateway = await startTestGateway({ ISARTOR__CACHE_MODE: "exact" }, { provider: new AnthropicClient({ name: "anthropic", baseUrl: upstream.url, apiKey: "a", timeoutMs: 20_000 }) });
-  });
-  afterAll(async () => {
-    await gateway.stop();
-    upstream.stop();
-  });
+  const bench = gatewayBench({ upstream: () => startMockAnthropic([{ text: "Hello there" }]), provider: (upstream) => new AnthropicClient({ name: "anthropic", baseUrl: upstream.url, apiKey: "a", timeoutMs: 20_000 }) });
 
   for (const asked of [false, true]) {
     test(`include_usage ${asked ? "asked" : "not asked"}: live stream and cache replay agree`, async () => {
       const body = { model: "claude-haiku-4-5", messages: [{ role: "user", content: `hi (${asked})` }], ...(asked ? { stream_options: { include_usage: true } } : {}) };
-      const live = await chunksOf(gateway, body);
+      const live = await chunksOf(bench.gateway, body);
       expect(live.layer).toBe("l3");
       expectUsageChunkOnlyWhenAsked(live.chunks, asked);
-      const replay = await chunksOf(gateway, body);
+      const replay = await chunksOf(bench.gateway, body);
       expect(replay.layer).toBe("l1a");
       expectUsageChunkOnlyWhenAsked(replay.chunks, asked);
     });
@@ -84,29 +75,18 @@ function richUpstream() {
 }
 
 describe("OpenAI upstream answers keep their extra fields", () => {
-  let upstream: ReturnType<typeof richUpstream>;
-  let gateway: RunningGateway;
-  let client: OpenAI;
-  beforeAll(async () => {
-    upstream = richUpstream();
-    gateway = await startTestGateway({ ISARTOR__CACHE_MODE: "exact" }, { provider: new OpenAICompatibleClient({ name: "openai", baseUrl: upstream.url, apiKey: "sk", timeoutMs: 20_000 }) });
-    client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: "k", maxRetries: 0 });
-  });
-  afterAll(async () => {
-    await gateway.stop();
-    upstream.stop();
-  });
+  const bench = gatewayBench({ upstream: () => richUpstream(), provider: (upstream) => new OpenAICompatibleClient({ name: "openai", baseUrl: upstream.url, apiKey: "sk", timeoutMs: 20_000 }), client: (url) => new OpenAI({ baseURL: `${url}/v1`, apiKey: "k", maxRetries: 0 }) });
 
   test("system_fingerprint, service_tier, annotations, refusal and logprobs reach the caller, and its replay", async () => {
-    upstream.state.content = "Hi";
+    bench.upstream.state.content = "Hi";
     const params = { model: "gpt-4o", messages: [{ role: "user" as const, content: "greet me" }], logprobs: true };
-    const first = await client.chat.completions.create(params);
+    const first = await bench.client.chat.completions.create(params);
     expect(first.system_fingerprint).toBe("fp_abc123");
     expect(first.service_tier).toBe("default");
     expect(first.choices[0]!.message.annotations?.[0]?.type).toBe("url_citation");
     expect(first.choices[0]!.message.refusal).toBeNull();
     expect(first.choices[0]!.logprobs?.content?.[0]?.token).toBe("Hi");
-    const { data: replay, response } = await client.chat.completions.create(params).withResponse();
+    const { data: replay, response } = await bench.client.chat.completions.create(params).withResponse();
     expect(response.headers.get("x-isartor-layer")).toBe("l1a");
     expect(replay.id).not.toBe(first.id);
     const { _request_id: _a, ...replayBody } = replay as typeof replay & { _request_id?: string };
@@ -117,18 +97,18 @@ describe("OpenAI upstream answers keep their extra fields", () => {
   });
 
   test("a json_object answer that is not valid JSON is not cached; a valid one is", async () => {
-    upstream.state.content = "Sure! {not json";
+    bench.upstream.state.content = "Sure! {not json";
     const params = { model: "gpt-4o", messages: [{ role: "user" as const, content: "json please" }], response_format: { type: "json_object" as const } };
-    const served = upstream.state.requests.length;
-    await client.chat.completions.create(params);
-    const { response } = await client.chat.completions.create(params).withResponse();
+    const served = bench.upstream.state.requests.length;
+    await bench.client.chat.completions.create(params);
+    const { response } = await bench.client.chat.completions.create(params).withResponse();
     expect(response.headers.get("x-isartor-layer")).toBe("l3");
-    expect(upstream.state.requests.length).toBe(served + 2);
+    expect(bench.upstream.state.requests.length).toBe(served + 2);
 
-    upstream.state.content = '{"ok":true}';
+    bench.upstream.state.content = '{"ok":true}';
     const valid = { ...params, messages: [{ role: "user" as const, content: "json please, valid" }] };
-    await client.chat.completions.create(valid);
-    const second = await client.chat.completions.create(valid).withResponse();
+    await bench.client.chat.completions.create(valid);
+    const second = await bench.client.chat.completions.create(valid).withResponse();
     expect(second.response.headers.get("x-isartor-layer")).toBe("l1a");
     expect(second.data.choices[0]!.message.content).toBe('{"ok":true}');
   });
