@@ -1,5 +1,6 @@
 // One scripting surface over the mock upstreams, so a client library's scenarios (plain prompt, stream,
 // tool loop, cache-hit replay) run unchanged against each upstream wire format.
+import { expect } from "bun:test";
 import { AnthropicClient } from "../../src/providers/anthropic-client.ts";
 import { GeminiClient } from "../../src/providers/gemini-client.ts";
 import { OpenAICompatibleClient } from "../../src/providers/openai-compatible.ts";
@@ -91,4 +92,13 @@ export function geminiUpstream(): ScriptedUpstream {
         ?.body.contents.flatMap((c: any) => c.parts)
         .find((p: any) => p.functionCall)?.thoughtSignature,
   };
+}
+
+/** The last two requests were a tool loop: the tool's definition went up, then the call and its result ({ tempC: 24 }). */
+export function expectToolLoopUpstream(upstream: ScriptedUpstream, callId: string): void {
+  expect(JSON.stringify(upstream.bodies().at(-2))).toContain("Weather for a city");
+  const second = JSON.stringify(upstream.bodies().at(-1));
+  expect(second).toContain(callId);
+  // a JSON string inside the body (Chat Completions, Anthropic) or an object (Gemini's functionResponse)
+  expect(second).toMatch(/\\?"tempC\\?":24/);
 }
