@@ -85,6 +85,9 @@ export class GeminiChunkWriter {
         if (call) call.arguments += e.arguments;
         return [];
       }
+      case "item":
+        // a Gemini part the canonical form has no name for (executableCode, …) goes out as it came
+        return e.format === "gemini" && isObject(e.value) ? [candidateChunk([e.value], this.meta)] : [];
       case "finish":
         return [candidateChunk(this.flushCalls(), this.meta, e.finishReason, e.usage)];
       case "error":

@@ -6,7 +6,7 @@ import type { ChatRequest, FinishReason, StreamEvent, Usage } from "../pipeline/
 import { functionCallItem, itemIds, messageItem, outputTextPart, reasoningItem, responseId, responseObject } from "./responses-render.ts";
 import { openAIErrorType } from "./openai.ts";
 import { declaredNamespaces, splitNamespaced } from "./responses-parse.ts";
-import type { Json } from "./validate.ts";
+import { isObject, type Json } from "./validate.ts";
 
 export interface ResponsesFrame {
   event: string;
@@ -134,6 +134,15 @@ export class ResponsesEventWriter {
         item.args += e.arguments;
         if (this.open === item) this.frame("response.function_call_arguments.delta", { item_id: item.id, output_index: item.index, delta: e.arguments }, out);
         else this.output[item.index] = functionCallItem(item.id, callOf(item), this.namespaces);
+        break;
+      }
+      case "item": {
+        if (e.format !== "responses" || !isObject(e.value)) break;
+        this.close(out);
+        const index = this.nextIndex();
+        this.output[index] = e.value;
+        this.frame("response.output_item.added", { output_index: index, item: e.value }, out);
+        this.frame("response.output_item.done", { output_index: index, item: e.value }, out);
         break;
       }
       case "finish": {

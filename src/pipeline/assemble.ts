@@ -10,6 +10,7 @@ export class ResponseAssembler {
   private signature: string | undefined;
   private textSignature: string | undefined;
   private readonly calls = new Map<number, ToolCall>();
+  private readonly items: ContentPart[] = [];
   private finish: FinishReason | undefined;
   private usage: Usage | undefined;
   private failed = false;
@@ -37,6 +38,9 @@ export class ResponseAssembler {
         if (call) call.arguments += event.arguments;
         break;
       }
+      case "item":
+        this.items.push({ type: "opaque", format: event.format, value: event.value });
+        break;
       case "finish":
         this.finish = event.finishReason;
         if (event.usage) this.usage = event.usage;
@@ -52,6 +56,8 @@ export class ResponseAssembler {
     if (this.failed || !this.finish || this.finish === "error") return undefined;
     const content: ContentPart[] = [];
     if (this.thinking) content.push({ type: "thinking", text: this.thinking, signature: this.signature });
+    // items the canonical form has no name for keep their order among themselves, between reasoning and text (as Responses output lists them)
+    content.push(...this.items);
     if (this.text || this.textSignature) content.push({ type: "text", text: this.text, ...(this.textSignature ? { signature: this.textSignature } : {}) });
     const toolCalls = [...this.calls.entries()].sort(([a], [b]) => a - b).map(([, c]) => c);
     return {

@@ -8,6 +8,7 @@ export function responseEvents(res: ChatResponse): StreamEvent[] {
   for (const part of res.message.content) {
     if (part.type === "thinking") events.push({ type: "thinking", text: part.text, signature: part.signature });
     else if (part.type === "text") events.push({ type: "text", text: part.text, ...(part.signature ? { signature: part.signature } : {}) });
+    else if (part.type === "opaque") events.push({ type: "item", format: part.format, value: part.value });
   }
   (res.message.toolCalls ?? []).forEach((call, index) => {
     events.push({ type: "tool_call_start", index, id: call.id, name: call.name, ...(call.signature ? { signature: call.signature } : {}) });

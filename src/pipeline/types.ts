@@ -118,6 +118,8 @@ export type StreamEvent =
   | { type: "thinking"; text: string; signature?: string }
   | { type: "tool_call_start"; index: number; id: string; name: string; signature?: string }
   | { type: "tool_call_delta"; index: number; arguments: string }
+  /** an output item the canonical form has no name for (a Responses built-in tool call), passed on whole; formats that cannot show it skip it */
+  | { type: "item"; format: FormatName; value: unknown }
   | { type: "finish"; finishReason: FinishReason; usage?: Usage }
   | { type: "error"; status: number; errorType: string; message: string };
 

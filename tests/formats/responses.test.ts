@@ -42,6 +42,27 @@ describe("round trips", () => {
     );
   });
 
+  test("stream: built-in tool items go out whole, in order, and are read back and assembled as they were", async () => {
+    const items = fc.array(
+      fc.record({ id: fc.stringMatching(/^ws_[a-z0-9]{1,8}$/), type: fc.constantFrom("web_search_call", "file_search_call", "code_interpreter_call"), status: fc.constant("completed") }),
+      { minLength: 1, maxLength: 3 },
+    );
+    await fc.assert(
+      fc.asyncProperty(chatResponse("anthropic"), items, async (base, extra) => {
+        const [thinking, rest] = [base.message.content.filter((p) => p.type === "thinking"), base.message.content.filter((p) => p.type !== "thinking")];
+        const res: ChatResponse = { ...base, message: { ...base.message, content: [...thinking, ...extra.map((value) => ({ type: "opaque" as const, format: "responses" as const, value })), ...rest] } };
+        const messages = sseMessages(await renderedStream(createResponsesFormat(new ResponseHistory()), res, req));
+        const done = messages.map((m) => JSON.parse(m.data)).filter((e) => e.type === "response.output_item.done" && extra.some((x) => x.id === e.item.id));
+        expect(done.map((e) => e.item)).toEqual(extra);
+        const reader = new ResponsesStreamReader();
+        const assembler = new ResponseAssembler();
+        for (const m of messages) for (const e of reader.read(m.event, m.data)?.events ?? []) assembler.add(e);
+        expect(comparable(assembler.result(estimateTokens)!)).toEqual(comparable(res));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   test("tool loop: output items sent back as input are the same assistant turn", () => {
     fc.assert(
       fc.property(chatResponse("anthropic"), (res) => {

@@ -97,6 +97,46 @@ describe("Responses API → OpenAI Responses upstream (pass-through)", () => {
     expect(bench.upstream.requests.length).toBe(served);
   });
 
+  /** The output items a stream announced, in order, with the item each output_item.added / .done carried. */
+  const itemEvents = (events: OpenAI.Responses.ResponseStreamEvent[]) =>
+    events.flatMap((e) => (e.type === "response.output_item.added" || e.type === "response.output_item.done" ? [{ type: e.type, index: e.output_index, item: e.item.type }] : []));
+
+  test("built-in tool items (web_search_call, file_search_call) survive stream replays of streamed and non-streamed answers, in order", async () => {
+    const search = { id: "ws_7", type: "web_search_call", status: "completed", action: { type: "search", query: "tides in Brest" } };
+    const files = { id: "fs_7", type: "file_search_call", status: "completed", queries: ["tide table"], results: null };
+    for (const [extraItem, input, streamedFirst] of [
+      [search, "tides in Brest, streamed first?", true],
+      [files, "tides in Brest, answered whole first?", false],
+    ] as const) {
+      bench.upstream.replies = [{ text: "High tide at 14:05.", extraItem }];
+      const params = { model: "gpt-5-mini", input, tools: [{ type: "web_search" as const }] };
+      const first = streamedFirst ? (await streamAll(bench.client, params)).final : await bench.client.responses.create(params);
+      expect(first.output[0]).toEqual(extraItem as never);
+      const served = bench.upstream.requests.length;
+
+      const { data, response } = await bench.client.responses.create({ ...params, stream: true }).withResponse();
+      expect(response.headers.get("x-isartor-layer")).toBe("l1a");
+      const events: OpenAI.Responses.ResponseStreamEvent[] = [];
+      for await (const e of data) events.push(e);
+      expectWellFormedSequence(events);
+      expect(itemEvents(events) as unknown[]).toEqual([
+        { type: "response.output_item.added", index: 0, item: extraItem.type },
+        { type: "response.output_item.done", index: 0, item: extraItem.type },
+        { type: "response.output_item.added", index: 1, item: "message" },
+        { type: "response.output_item.done", index: 1, item: "message" },
+      ]);
+      const done = events.find((e) => e.type === "response.output_item.done" && e.output_index === 0) as OpenAI.Responses.ResponseOutputItemDoneEvent;
+      expect(done.item).toEqual(extraItem as never);
+      const replayed = (events.at(-1) as OpenAI.Responses.ResponseCompletedEvent).response;
+      expect(replayed.output[0]).toEqual(extraItem as never);
+      expect(replayed.output[1]).toMatchObject({ type: "message", content: [{ type: "output_text", text: "High tide at 14:05." }] });
+      // and the non-streamed replay has it too
+      const whole = await bench.client.responses.create(params);
+      expect(whole.output[0]).toEqual(extraItem as never);
+      expect(bench.upstream.requests.length).toBe(served);
+    }
+  });
+
   test("previous_response_id continues a conversation: the whole history goes upstream", async () => {
     bench.upstream.replies = [{ text: "Paris." }, { text: "About 2.1 million." }];
     const first = await bench.client.responses.create({ model: "gpt-5-mini", input: "capital of France?" });

@@ -93,6 +93,9 @@ export function fromResponsesResponse(json: unknown, estimate: (s: string) => nu
 /** The whole SSE frame, as a same-format caller receives it. */
 const responsesFrame = (event: string, data: string) => `event: ${event}\ndata: ${data}\n\n`;
 
+/** Output item types the canonical events carry (deltas and calls); any other item is passed on whole. */
+const CANONICAL_ITEMS = new Set(["message", "reasoning", "function_call"]);
+
 /** Reads Responses API events; every frame is passed on raw, the canonical finish comes with response.completed. */
 export class ResponsesStreamReader {
   private done = false;
@@ -129,6 +132,8 @@ export class ResponsesStreamReader {
         break;
       case "response.output_item.done":
         if (item.type === "reasoning" && typeof item.encrypted_content === "string") events.push({ type: "thinking", text: "", signature: item.encrypted_content });
+        // built-in tool calls and other items the canonical form has no name for are kept whole (as in a non-streamed answer)
+        else if (typeof item.type === "string" && !CANONICAL_ITEMS.has(item.type)) events.push({ type: "item", format: "responses", value: item });
         break;
       case "response.function_call_arguments.delta": {
         const index = this.tools.get(Number(json.output_index ?? 0));
