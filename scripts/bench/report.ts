@@ -24,6 +24,8 @@ interface Bench {
 const BENCHES: Bench[] = [
   { id: "startup", title: "Compiled binary: start → first 200, RSS idle", args: ["scripts/bench/startup.ts", "--runs", quick ? "3" : "10", "--idle-secs", quick ? "2" : "10"], limit: 300 },
   { id: "overhead", title: "Gateway overhead vs a bare Bun proxy and Portkey's gateway (same mock, same run)", args: ["scripts/bench/overhead.ts", ...(quick ? ["--seconds", "3", "--rounds", "1"] : [])], limit: 900 },
+  { id: "hot-path", title: "Gateway CPU per request in-process (L1a hit, L3 pass-through) and per step of an L1a hit", args: ["scripts/bench/hot-path.ts", "--seconds", quick ? "2" : "5"], limit: 300 },
+  { id: "hot-path-stages", title: "Steps of an L1a hit, each timed alone", args: ["scripts/bench/hot-path-stages.ts"], limit: 300 },
   { id: "semantic-latency", title: "L1b latency (embed, SIMD search vs flat scan, end to end)", args: ["scripts/bench/semantic-latency.ts"], limit: 900 },
   { id: "slm", title: "L2 latency (embedded pool vs node-llama-cpp direct)", args: ["scripts/bench/slm.ts"], limit: 600 },
   { id: "router", title: "L0.5 router cost", args: ["scripts/bench/router.ts", ...(quick ? ["--prompts", "30"] : [])], limit: 600 },
