@@ -6,7 +6,7 @@
 // ratio. The end-to-end figures with sockets are scripts/bench/overhead.ts; this one is stable on a
 // busy machine and points at what to profile (bun --cpu-prof scripts/bench/hot-path.ts).
 // (b')/(c') do the same for an L3 pass-through to an in-process mock.
-// Usage: bun scripts/bench/hot-path.ts [--seconds 3] [--env K=V ...]
+// Usage: bun scripts/bench/hot-path.ts [--seconds 3] [--env K=V ...] [--canned-upstream]
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,7 +16,7 @@ import { buildServices } from "../../src/server/build-services.ts";
 import { chatRouteFinder, chatRoutes } from "../../src/server/chat-routes.ts";
 import { gateRefusal } from "../../src/server/app.ts";
 
-const { values } = parseArgs({ args: Bun.argv.slice(2), options: { seconds: { type: "string" }, env: { type: "string", multiple: true } } });
+const { values } = parseArgs({ args: Bun.argv.slice(2), options: { seconds: { type: "string" }, env: { type: "string", multiple: true }, "canned-upstream": { type: "boolean" } } });
 const SECONDS = Number(values.seconds ?? 3);
 const dir = mkdtempSync(join(tmpdir(), "isartor-hot-path-"));
 const extraEnv = Object.fromEntries((values.env ?? []).map((kv) => kv.split(/=(.*)/s).slice(0, 2) as [string, string]));
@@ -39,7 +39,12 @@ const config = loadConfig({
   cwd: dir,
   home: dir,
 }).config;
-const services = buildServices(config);
+// --canned-upstream: the L3 provider answers from memory, so (c') is the gateway's pipeline without the network call
+const canned = { id: "chatcmpl-1", created: 1, model: "gpt-4o-mini", message: { role: "assistant" as const, content: [{ type: "text" as const, text: "The answer is 42." }] }, finishReason: "stop" as const, usage: { inputTokens: 12, outputTokens: 6 } };
+const services = buildServices(
+  config,
+  values["canned-upstream"] ? { provider: { name: "openai", complete: async () => ({ ...canned }), stream: () => Promise.reject(new Error("streams are not benchmarked here")) } } : {},
+);
 const route = chatRouteFinder(chatRoutes(services))("/v1/chat/completions")!;
 const body = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "What is the answer to everything? fixed" }] });
 const url = "http://127.0.0.1:8080/v1/chat/completions";

@@ -2,11 +2,12 @@
 // pulls it through a MetricReader and the Prometheus serializer; OTLP, when configured, pushes the
 // same instruments periodically. Counters are recorded on the request path; gauges are observed
 // from the gateway's own state (provider health, AIMD limiters, caches) only when scraped.
-import type { Attributes, Counter, Histogram, Meter, ObservableResult } from "@opentelemetry/api";
-import { MeterProvider, MetricReader, type IMetricReader } from "@opentelemetry/sdk-metrics";
+import type { Attributes, Counter, Meter, ObservableResult } from "@opentelemetry/api";
+import { MeterProvider, MetricReader, type IMetricReader, type MetricProducer } from "@opentelemetry/sdk-metrics";
 import type { Resource } from "@opentelemetry/resources";
 import type { CacheEvent, CacheName, GatewayMetrics, MetricSources } from "./metrics-api.ts";
 import { METRIC, type FinalLayer } from "./names.ts";
+import { LocalHistograms, type LocalHistogram } from "./local-histograms.ts";
 
 /** Seconds; from a sub-millisecond L1a hit to a minutes-long L3 stream. */
 export const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
@@ -45,35 +46,28 @@ class PullReader extends MetricReader {
 export class OtelGatewayMetrics implements GatewayMetrics {
   readonly enabled = true;
   private readonly provider: MeterProvider;
-  private readonly pull = new PullReader();
+  private readonly pull: PullReader;
   private readonly requests: DeferredCounter;
-  private readonly requestDuration: Histogram;
-  private readonly layerDuration: Histogram;
+  private readonly requestDuration: LocalHistogram;
+  private readonly layerDuration: LocalHistogram;
   private readonly saved: DeferredCounter;
   private readonly errors: DeferredCounter;
   private readonly cacheEvents: DeferredCounter;
-  /** attribute objects reused per label set: the hot path allocates nothing new */
-  private readonly attrs = new Map<string, Attributes>();
 
   constructor(
     resource: Resource,
     sources: MetricSources,
     private readonly serialize: (reader: MetricReader) => Promise<string>,
+    /** the histograms' producer; push readers must have been given it too */
+    histograms: LocalHistograms = new LocalHistograms(resource),
     pushReaders: IMetricReader[] = [],
   ) {
+    this.pull = new PullReader({ metricProducers: [histograms as MetricProducer] });
     this.provider = new MeterProvider({ resource, readers: [this.pull, ...pushReaders] });
     const meter = this.provider.getMeter("isartor");
     this.requests = new DeferredCounter(meter.createCounter(METRIC.requests, { description: "requests by the layer that answered them (L0_Guard: refused) and HTTP status" }));
-    this.requestDuration = meter.createHistogram(METRIC.requestDuration, {
-      description: "end-to-end request duration (streams: until the last byte)",
-      unit: "s",
-      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
-    });
-    this.layerDuration = meter.createHistogram(METRIC.layerDuration, {
-      description: "time spent in each pipeline layer per request",
-      unit: "s",
-      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
-    });
+    this.requestDuration = histograms.create(METRIC.requestDuration, "end-to-end request duration (streams: until the last byte)", "s", DURATION_BUCKETS);
+    this.layerDuration = histograms.create(METRIC.layerDuration, "time spent in each pipeline layer per request", "s", DURATION_BUCKETS);
     this.saved = new DeferredCounter(meter.createCounter(METRIC.tokensSaved, { description: "tokens (input + output) a deflected answer kept away from the L3 provider" }));
     this.errors = new DeferredCounter(meter.createCounter(METRIC.errors, { description: "errors: requests answered with 5xx, and local layers that failed open" }));
     this.cacheEvents = new DeferredCounter(meter.createCounter(METRIC.cacheEvents, { description: "cache lookups (hit/miss) and stores by cache" }));
@@ -83,19 +77,14 @@ export class OtelGatewayMetrics implements GatewayMetrics {
     });
   }
 
-  private labels(key: string, make: () => Attributes): Attributes {
-    let a = this.attrs.get(key);
-    if (!a) this.attrs.set(key, (a = make()));
-    return a;
-  }
 
   request(finalLayer: FinalLayer, httpStatus: number, seconds?: number): void {
     this.requests.add(`${finalLayer}|${httpStatus}`, 1, () => ({ final_layer: finalLayer, http_status: String(httpStatus) }));
-    if (seconds !== undefined) this.requestDuration.record(seconds, this.labels(`d|${finalLayer}`, () => ({ final_layer: finalLayer })));
+    if (seconds !== undefined) this.requestDuration.record(finalLayer, seconds, () => ({ final_layer: finalLayer }));
   }
 
   layer(layerName: FinalLayer, seconds: number): void {
-    this.layerDuration.record(seconds, this.labels(`l|${layerName}`, () => ({ layer_name: layerName })));
+    this.layerDuration.record(layerName, seconds, () => ({ layer_name: layerName }));
   }
 
   tokensSaved(finalLayer: FinalLayer, tokens: number): void {

@@ -40,7 +40,18 @@ function requestsTotal(body: any): Record<string, number> {
   return out;
 }
 
-test("isartor_requests_total reaches the OTLP collector with every request counted", async () => {
+function durationCounts(body: any): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const rm of body.resourceMetrics ?? [])
+    for (const sm of rm.scopeMetrics ?? [])
+      for (const m of sm.metrics ?? []) {
+        if (m.name !== "isartor_request_duration_seconds") continue;
+        for (const dp of m.histogram?.dataPoints ?? []) out[dp.attributes.find((a: any) => a.key === "final_layer")?.value.stringValue] = Number(dp.count);
+      }
+  return out;
+}
+
+test("isartor_requests_total and the duration histogram reach the OTLP collector with every request counted", async () => {
   const gw = await startTestGateway({
     ISARTOR__EXTERNAL_LLM_BASE_URL: upstream.url,
     ISARTOR__CACHE_MODE: "exact",
@@ -62,6 +73,7 @@ test("isartor_requests_total reaches the OTLP collector with every request count
       await Bun.sleep(200);
     }
     expect(seen).toMatchObject({ L3_Cloud: 1, L1a_ExactCache: 2 });
+    expect(durationCounts(exports.at(-1))).toMatchObject({ L3_Cloud: 1, L1a_ExactCache: 2 });
   } finally {
     await gw.stop();
   }
