@@ -26,30 +26,18 @@ afterAll(() => {
   collector.stop(true);
 });
 
-function requestsTotal(body: any): Record<string, number> {
+/** final_layer → value of each data point of the metric `name` in an OTLP JSON export */
+function byFinalLayer(body: any, name: string, value: (m: any) => { points: any[]; of: (dp: any) => number }): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const rm of body.resourceMetrics ?? [])
-    for (const sm of rm.scopeMetrics ?? [])
-      for (const m of sm.metrics ?? []) {
-        if (m.name !== "isartor_requests_total") continue;
-        for (const dp of m.sum?.dataPoints ?? []) {
-          const layer = dp.attributes.find((a: any) => a.key === "final_layer")?.value.stringValue;
-          out[layer] = Number(dp.asInt ?? dp.asDouble);
-        }
-      }
+  const metrics = (body.resourceMetrics ?? []).flatMap((rm: any) => (rm.scopeMetrics ?? []).flatMap((sm: any) => sm.metrics ?? []));
+  for (const m of metrics.filter((m: any) => m.name === name)) {
+    const { points, of } = value(m);
+    for (const dp of points) out[dp.attributes.find((a: any) => a.key === "final_layer")?.value.stringValue] = of(dp);
+  }
   return out;
 }
-
-function durationCounts(body: any): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const rm of body.resourceMetrics ?? [])
-    for (const sm of rm.scopeMetrics ?? [])
-      for (const m of sm.metrics ?? []) {
-        if (m.name !== "isartor_request_duration_seconds") continue;
-        for (const dp of m.histogram?.dataPoints ?? []) out[dp.attributes.find((a: any) => a.key === "final_layer")?.value.stringValue] = Number(dp.count);
-      }
-  return out;
-}
+const requestsTotal = (body: any) => byFinalLayer(body, "isartor_requests_total", (m) => ({ points: m.sum?.dataPoints ?? [], of: (dp) => Number(dp.asInt ?? dp.asDouble) }));
+const durationCounts = (body: any) => byFinalLayer(body, "isartor_request_duration_seconds", (m) => ({ points: m.histogram?.dataPoints ?? [], of: (dp) => Number(dp.count) }));
 
 test("isartor_requests_total and the duration histogram reach the OTLP collector with every request counted", async () => {
   const gw = await startTestGateway({
