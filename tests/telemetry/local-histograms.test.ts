@@ -24,7 +24,7 @@ test("buckets, count, sum, min and max match the SDK's for any samples, boundary
         h.record(layer, v, () => ({ final_layer: layer }));
       }
       const points = (data: HistogramMetricData) =>
-        Object.fromEntries(data.dataPoints.map((p) => [String(p.attributes.final_layer), { ...p.value, sum: Math.round(p.value.sum * 1e9) / 1e9 }]));
+        Object.fromEntries(data.dataPoints.map((p) => [String(p.attributes.final_layer), { ...p.value, sum: Math.round((p.value.sum ?? 0) * 1e9) / 1e9 }]));
       const expected = (await reader.collect()).resourceMetrics.scopeMetrics[0]!.metrics[0] as HistogramMetricData;
       const actual = (await ours.collect()).resourceMetrics.scopeMetrics[0]!.metrics[0] as HistogramMetricData;
       expect(points(actual)).toEqual(points(expected));
