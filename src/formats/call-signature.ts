@@ -16,3 +16,27 @@ export function splitCallId(callId: string): { id: string; signature?: string } 
   const signature = callId.slice(at + SEPARATOR.length);
   return signature ? { id: callId.slice(0, at), signature } : { id: callId.slice(0, at) };
 }
+
+const hasSignature = (v: unknown): v is string => typeof v === "string" && v.indexOf(SEPARATOR) > 0;
+
+/**
+ * A same-format body forwarded to an upstream that is not the one that signed its calls (OpenAI after a
+ * Gemini turn): call ids lose the carried signature, which only Gemini reads and which OpenAI rejects as an
+ * over-long id. Chat Completions `messages[].tool_calls[].id` / `tool_call_id`, Responses `input[].call_id`.
+ * Returns the same array when nothing carries a signature.
+ */
+export function withoutCallSignatures<T>(list: T): T {
+  if (!Array.isArray(list)) return list;
+  let changed = false;
+  const strip = (id: unknown) => (hasSignature(id) ? ((changed = true), splitCallId(id).id) : id);
+  const out = list.map((entry) => {
+    if (!entry || typeof entry !== "object") return entry;
+    const e = entry as Record<string, unknown>;
+    const copy: Record<string, unknown> = { ...e };
+    if ("tool_call_id" in e) copy.tool_call_id = strip(e.tool_call_id);
+    if ("call_id" in e) copy.call_id = strip(e.call_id);
+    if (Array.isArray(e.tool_calls)) copy.tool_calls = e.tool_calls.map((c) => (c && typeof c === "object" && hasSignature((c as { id?: unknown }).id) ? { ...(c as object), id: strip((c as { id: unknown }).id) } : c));
+    return copy;
+  });
+  return (changed ? out : list) as T;
+}

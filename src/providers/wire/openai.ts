@@ -1,6 +1,7 @@
 // Outbound OpenAI wire format: canonical request → upstream body, upstream response/chunks → canonical.
 import type { ChatRequest, ChatResponse, ContentPart, FinishReason, Message, StreamChunk, StreamEvent, Usage } from "../../pipeline/types.ts";
 import { newId, nowSecs } from "../../pipeline/ids.ts";
+import { withoutCallSignatures } from "../../formats/call-signature.ts";
 
 type Json = Record<string, unknown>;
 
@@ -29,6 +30,7 @@ function messageToOpenAI(m: Message): Json {
 export function toOpenAIBody(req: ChatRequest, model: string, stream: boolean): Json {
   if (req.source.format === "openai") {
     const body: Json = { ...(req.source.body as Json), model, stream };
+    if (body.messages !== undefined) body.messages = withoutCallSignatures(body.messages);
     if (stream) body.stream_options = { ...((body.stream_options as Json) ?? {}), include_usage: true };
     else delete body.stream_options;
     return body;

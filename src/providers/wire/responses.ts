@@ -1,6 +1,7 @@
 // Outbound OpenAI Responses API (an OpenAI upstream that serves POST /responses): a Responses caller's
 // body goes as sent (model replaced); answers and events come back with their raw form kept.
 import { namespacedName } from "../../formats/responses-parse.ts";
+import { withoutCallSignatures } from "../../formats/call-signature.ts";
 import { isObject, type Json } from "../../formats/validate.ts";
 import { GatewayError } from "../../pipeline/errors.ts";
 import { newId, nowSecs } from "../../pipeline/ids.ts";
@@ -25,6 +26,7 @@ export function refuseBuiltinTools(req: ChatRequest, provider: string): void {
 
 export function toResponsesBody(req: ChatRequest, model: string, stream: boolean): Json {
   const body: Json = { ...(req.source.body as Json), model };
+  if (body.input !== undefined) body.input = withoutCallSignatures(body.input);
   if (stream) body.stream = true;
   else delete body.stream;
   return body;
