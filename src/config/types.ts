@@ -99,6 +99,8 @@ export interface Config {
   enable_monitoring: boolean;
   otel_exporter_endpoint: string;
   metrics: { enabled: boolean; listen: string; export_interval_secs: number };
+  /** recent Responses API answers kept for previous_response_id */
+  responses: { history_max_entries: number; history_ttl_secs: number; history_max_bytes: number };
   request_log: { enabled: boolean; path: string; include_bodies: boolean; max_file_bytes: number; max_files: number };
 
   layer2: {

@@ -24,7 +24,8 @@ export const GEMINI_MODELS_PREFIX = "/v1beta/models/";
 
 export function chatRoutes(s: GatewayServices): ChatRoute[] {
   // recent Responses API answers, for previous_response_id
-  const responsesFormat = createResponsesFormat(new ResponseHistory());
+  const h = s.config.responses;
+  const responsesFormat = createResponsesFormat(new ResponseHistory({ maxEntries: h.history_max_entries, ttlMs: h.history_ttl_secs * 1000, maxTotalChars: h.history_max_bytes }));
   return [
     { path: "/api/chat", handle: (r) => handleChat(s, nativeFormat, r) },
     { path: "/v1/chat/completions", handle: (r) => handleChat(s, chatCompletionsFormat(r.headers), r) },
