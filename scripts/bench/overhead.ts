@@ -17,6 +17,8 @@ import { loadGenerator, runLoad, type LoadResult } from "./load-generator.ts";
 
 const { values } = parseArgs({ args: Bun.argv.slice(2), options: { connections: { type: "string" }, seconds: { type: "string" }, rounds: { type: "string" }, json: { type: "boolean" }, only: { type: "string" } } });
 const CONNECTIONS = Number(values.connections ?? 16);
+/** "moderate load" for the L1a p95 target: requests on a schedule, far below what the gateway can take */
+const MODERATE_RATE = 500;
 const SECONDS = Number(values.seconds ?? 5);
 const ROUNDS = Number(values.rounds ?? 3);
 const ROOT = resolve(import.meta.dir, "../..");
@@ -54,6 +56,8 @@ interface Scenario {
   url: string;
   unique: boolean;
   headers?: Record<string, string>;
+  /** open loop at this many requests/s instead of --connections closed-loop clients */
+  rate?: number;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -95,6 +99,7 @@ try {
     { id: "m", name: "(m) isartor L3, monitoring on", url: `${monitored}${path}`, unique: true },
     { id: "d", name: "(d) isartor L1a hits", url: `${isartor}${path}`, unique: false },
     { id: "e", name: "(e) bare Bun constant", url: `${constant}${path}`, unique: false },
+    { id: "l", name: `(l) isartor L1a, ${MODERATE_RATE} req/s paced`, url: `${isartor}${path}`, unique: false, rate: MODERATE_RATE },
     { id: "f", name: "(f) isartor L1a, monitoring on", url: `${monitored}${path}`, unique: false },
     { id: "o", name: "(o) isartor L3, all obs. off", url: `${unobserved}${path}`, unique: true },
     { id: "g", name: "(g) isartor L1a, all obs. off", url: `${unobserved}${path}`, unique: false },
@@ -108,7 +113,7 @@ try {
   for (let r = 0; r < ROUNDS; r++) {
     const order = scenarios.map((_, i) => scenarios[(i + r) % scenarios.length]!);
     const results: Record<string, LoadResult> = {};
-    for (const s of order) results[s.id] = await runLoad({ url: s.url, body: s.unique ? body : fixed, unique: s.unique, headers: s.headers ?? {}, connections: CONNECTIONS, seconds: SECONDS, cpus: LOAD_CPUS });
+    for (const s of order) results[s.id] = await runLoad({ url: s.url, body: s.unique ? body : fixed, unique: s.unique, headers: s.headers ?? {}, connections: CONNECTIONS, seconds: SECONDS, cpus: LOAD_CPUS, ...(s.rate ? { rate: s.rate } : {}) });
     rounds.push(results);
   }
 
@@ -131,6 +136,7 @@ try {
     name: s.name,
     p50_ms: median(rounds.map((r) => r[s.id]!.p50)),
     p90_ms: median(rounds.map((r) => r[s.id]!.p90)),
+    p95_ms: median(rounds.map((r) => r[s.id]!.p95)),
     p99_ms: median(rounds.map((r) => r[s.id]!.p99)),
     rps: median(rounds.map((r) => r[s.id]!.rps)),
     errors: rounds.reduce((n, r) => n + r[s.id]!.errors, 0),
@@ -140,13 +146,15 @@ try {
   } else {
     console.log(`machine: ${N}× ${cpus()[0]?.model ?? "cpu"}, bun ${Bun.version}; load: ${loadGenerator()} on cpu ${LOAD_CPUS ?? "any"}, servers on cpu ${SERVER_CPUS ?? "any"}`);
     console.log(`${CONNECTIONS} keep-alive connections, ${SECONDS} s per scenario, ${ROUNDS} rounds (medians shown)\n`);
-    console.log("scenario                          p50 ms   p90 ms   p99 ms      req/s  errors");
-    for (const r of perScenario) console.log(`${r.name.padEnd(32)} ${r.p50_ms.toFixed(3).padStart(8)} ${r.p90_ms.toFixed(3).padStart(8)} ${r.p99_ms.toFixed(3).padStart(8)} ${r.rps.toFixed(0).padStart(10)} ${String(r.errors).padStart(7)}`);
+    console.log("scenario                          p50 ms   p90 ms   p95 ms   p99 ms      req/s  errors");
+    for (const r of perScenario) console.log(`${r.name.padEnd(32)} ${r.p50_ms.toFixed(3).padStart(8)} ${r.p90_ms.toFixed(3).padStart(8)} ${r.p95_ms.toFixed(3).padStart(8)} ${r.p99_ms.toFixed(3).padStart(8)} ${r.rps.toFixed(0).padStart(10)} ${String(r.errors).padStart(7)}`);
     const show = (k: keyof typeof ratios, target = "") => console.log(`${k.padEnd(16)} ${Number.isNaN(ratios[k]) ? "n/a" : ratios[k].toFixed(2) + "×"} ${target}`);
     console.log("");
     show("c/b p99", "(target ≤ 1.30)");
     show("c/b p50", "(target ≤ 1.15)");
     show("d/e throughput", "(target ≥ 0.60)");
+    const moderate = perScenario.find((r) => r.id === "l");
+    if (moderate) console.log(`${"L1a p95".padEnd(16)} ${moderate.p95_ms.toFixed(3)} ms at ${MODERATE_RATE} req/s, open loop (target < 1 ms)`);
     show("p/b p99", "(Portkey vs bare proxy)");
     show("c/p p99", "(isartor vs Portkey; < 1 = isartor faster)");
     show("m/c p50", "(cost of monitoring on)");
