@@ -100,6 +100,7 @@ try {
     { id: "d", name: "(d) isartor L1a hits", url: `${isartor}${path}`, unique: false },
     { id: "e", name: "(e) bare Bun constant", url: `${constant}${path}`, unique: false },
     { id: "l", name: `(l) isartor L1a, ${MODERATE_RATE} req/s paced`, url: `${isartor}${path}`, unique: false, rate: MODERATE_RATE },
+    { id: "k", name: `(k) bare constant, ${MODERATE_RATE} req/s paced`, url: `${constant}${path}`, unique: false, rate: MODERATE_RATE },
     { id: "f", name: "(f) isartor L1a, monitoring on", url: `${monitored}${path}`, unique: false },
     { id: "o", name: "(o) isartor L3, all obs. off", url: `${unobserved}${path}`, unique: true },
     { id: "g", name: "(g) isartor L1a, all obs. off", url: `${unobserved}${path}`, unique: false },
@@ -154,7 +155,8 @@ try {
     show("c/b p50", "(target ≤ 1.15)");
     show("d/e throughput", "(target ≥ 0.60)");
     const moderate = perScenario.find((r) => r.id === "l");
-    if (moderate) console.log(`${"L1a p95".padEnd(16)} ${moderate.p95_ms.toFixed(3)} ms at ${MODERATE_RATE} req/s, open loop (target < 1 ms)`);
+    const floor = perScenario.find((r) => r.id === "k");
+    if (moderate) console.log(`${"L1a p95".padEnd(16)} ${moderate.p95_ms.toFixed(3)} ms at ${MODERATE_RATE} req/s, open loop (target < 1 ms)${floor ? `; the bare constant paced the same: ${floor.p95_ms.toFixed(3)} ms` : ""}`);
     show("p/b p99", "(Portkey vs bare proxy)");
     show("c/p p99", "(isartor vs Portkey; < 1 = isartor faster)");
     show("m/c p50", "(cost of monitoring on)");
