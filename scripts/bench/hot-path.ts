@@ -7,38 +7,21 @@
 // busy machine and points at what to profile (bun --cpu-prof scripts/bench/hot-path.ts).
 // (b')/(c') do the same for an L3 pass-through to an in-process mock.
 // Usage: bun scripts/bench/hot-path.ts [--seconds 3] [--env K=V ...] [--canned-upstream]
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { loadConfig } from "../../src/config/load.ts";
+import { BENCH_COMPLETION, benchConfig } from "./bench-gateway.ts";
 import { buildServices } from "../../src/server/build-services.ts";
 import { chatRouteFinder, chatRoutes } from "../../src/server/chat-routes.ts";
 import { gateRefusal } from "../../src/server/app.ts";
 
 const { values } = parseArgs({ args: Bun.argv.slice(2), options: { seconds: { type: "string" }, env: { type: "string", multiple: true }, "canned-upstream": { type: "boolean" } } });
 const SECONDS = Number(values.seconds ?? 3);
-const dir = mkdtempSync(join(tmpdir(), "isartor-hot-path-"));
 const extraEnv = Object.fromEntries((values.env ?? []).map((kv) => kv.split(/=(.*)/s).slice(0, 2) as [string, string]));
 const mock = Bun.serve({
   port: 0,
   hostname: "127.0.0.1",
-  fetch: () => Response.json({ id: "chatcmpl-1", object: "chat.completion", created: 1, model: "gpt-4o-mini", choices: [{ index: 0, message: { role: "assistant", content: "The answer is 42." }, finish_reason: "stop" }], usage: { prompt_tokens: 12, completion_tokens: 6, total_tokens: 18 } }),
+  fetch: () => new Response(BENCH_COMPLETION, { headers: { "content-type": "application/json" } }),
 });
-const config = loadConfig({
-  env: {
-    ISARTOR__HOST_PORT: "127.0.0.1:0",
-    ISARTOR__EXTERNAL_LLM_BASE_URL: `http://127.0.0.1:${mock.port}/v1`,
-    ISARTOR__EXTERNAL_LLM_API_KEY: "bench",
-    ISARTOR__CACHE_MODE: "exact",
-    ISARTOR__PROVIDER_HEALTH_CHECK_INTERVAL_SECS: "0",
-    ISARTOR__USAGE__PATH: join(dir, "usage.jsonl"),
-    ISARTOR__REQUEST_LOG__PATH: join(dir, "requests.jsonl"),
-    ...extraEnv,
-  },
-  cwd: dir,
-  home: dir,
-}).config;
+const config = benchConfig(mock.port!, extraEnv);
 // --canned-upstream: the L3 provider answers from memory, so (c') is the gateway's pipeline without the network call
 const canned = { id: "chatcmpl-1", created: 1, model: "gpt-4o-mini", message: { role: "assistant" as const, content: [{ type: "text" as const, text: "The answer is 42." }] }, finishReason: "stop" as const, usage: { inputTokens: 12, outputTokens: 6 } };
 const services = buildServices(

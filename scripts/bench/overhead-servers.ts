@@ -3,15 +3,9 @@
 //   proxy <url>     bare Bun.serve reverse proxy to <url>
 //   const           bare Bun.serve returning a constant chat completion
 //   sink            accepts anything with 200 (an OTLP collector for the monitoring-on scenario)
+import { BENCH_COMPLETION } from "./bench-gateway.ts";
+
 const role = Bun.argv[2];
-const COMPLETION = JSON.stringify({
-  id: "chatcmpl-bench",
-  object: "chat.completion",
-  created: 1_700_000_000,
-  model: "gpt-4o-mini",
-  choices: [{ index: 0, message: { role: "assistant", content: "The answer is 42." }, finish_reason: "stop" }],
-  usage: { prompt_tokens: 12, completion_tokens: 6, total_tokens: 18 },
-});
 
 let server: ReturnType<typeof Bun.serve>;
 if (role === "mock" || role === "const") {
@@ -20,7 +14,7 @@ if (role === "mock" || role === "const") {
     hostname: "127.0.0.1",
     async fetch(req) {
       if (req.method === "POST") await req.arrayBuffer();
-      return new Response(COMPLETION, { headers: { "content-type": "application/json" } });
+      return new Response(BENCH_COMPLETION, { headers: { "content-type": "application/json" } });
     },
   });
 } else if (role === "proxy") {

@@ -3,7 +3,8 @@
 // a schedule, not as fast as the server answers), measured with sub-millisecond resolution — wrk only
 // runs closed-loop and autocannon reports whole milliseconds. Prints one JSON LoadResult.
 // Usage: bun scripts/bench/paced-load.ts <url> <requests/s> <seconds> <body JSON> [header:value ...]
-export {};
+import { pct } from "./timing.ts";
+
 const [url, rateArg, secondsArg, body, ...headerArgs] = Bun.argv.slice(2);
 const rate = Number(rateArg);
 const seconds = Number(secondsArg);
@@ -37,6 +38,5 @@ for (let i = 0; i < total; i++) {
 }
 await Promise.all(inFlight);
 const elapsed = (performance.now() - started) / 1000;
-latencies.sort((a, b) => a - b);
-const pct = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor((q / 100) * latencies.length))] ?? NaN;
-console.log(JSON.stringify({ p50: pct(50), p90: pct(90), p95: pct(95), p99: pct(99), rps: latencies.length / elapsed, errors }));
+const at = (p: number) => (latencies.length ? pct(latencies, p) : NaN);
+console.log(JSON.stringify({ p50: at(0.5), p90: at(0.9), p95: at(0.95), p99: at(0.99), rps: latencies.length / elapsed, errors }));

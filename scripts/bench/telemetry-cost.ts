@@ -5,46 +5,19 @@
 // local sink — take sequential L1a hits and L3 calls in interleaved rounds. Reports the median
 // per-request time of each variant and the ratios to (off).
 // Usage: bun scripts/bench/telemetry-cost.ts [--requests 2000] [--rounds 5]
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { loadConfig } from "../../src/config/load.ts";
+import { BENCH_COMPLETION, benchConfig } from "./bench-gateway.ts";
 import { startGateway, type RunningGateway } from "../../src/server/server.ts";
 
 const { values } = parseArgs({ args: Bun.argv.slice(2), options: { requests: { type: "string" }, rounds: { type: "string" } } });
 const REQUESTS = Number(values.requests ?? 2000);
 const ROUNDS = Number(values.rounds ?? 5);
 
-const reply = JSON.stringify({
-  id: "chatcmpl-bench",
-  object: "chat.completion",
-  created: 1_700_000_000,
-  model: "gpt-4o-mini",
-  choices: [{ index: 0, message: { role: "assistant", content: "The answer is 42." }, finish_reason: "stop" }],
-  usage: { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 },
-});
-const upstream = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(reply, { headers: { "content-type": "application/json" } }) });
+const upstream = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(BENCH_COMPLETION, { headers: { "content-type": "application/json" } }) });
 const sink = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("{}", { headers: { "content-type": "application/json" } }) });
 
-async function gateway(env: Record<string, string>): Promise<RunningGateway> {
-  const dir = mkdtempSync(join(tmpdir(), "isartor-telemetry-bench-"));
-  const config = loadConfig({
-    env: {
-      ISARTOR__HOST_PORT: "127.0.0.1:0",
-      ISARTOR__EXTERNAL_LLM_BASE_URL: `http://127.0.0.1:${upstream.port}/v1`,
-      ISARTOR__EXTERNAL_LLM_API_KEY: "bench",
-      ISARTOR__CACHE_MODE: "exact",
-      ISARTOR__LOG_LEVEL: "warn",
-      ISARTOR__PROVIDER_HEALTH_CHECK_INTERVAL_SECS: "0",
-      ISARTOR__USAGE__PATH: join(dir, "usage.jsonl"),
-      ISARTOR__REQUEST_LOG__PATH: join(dir, "requests.jsonl"),
-      ...env,
-    },
-    cwd: dir,
-    home: dir,
-  }).config;
-  return startGateway(config);
+function gateway(env: Record<string, string>): Promise<RunningGateway> {
+  return startGateway(benchConfig(upstream.port!, { ISARTOR__LOG_LEVEL: "warn", ...env }));
 }
 
 const variants = {
