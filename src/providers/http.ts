@@ -1,7 +1,7 @@
 // HTTP plumbing shared by provider clients: timeouts, upstream error mapping, SSE reading.
 import { EventSourceParserStream, type EventSourceMessage } from "eventsource-parser/stream";
 import { GatewayError, kindForStatus } from "../pipeline/errors.ts";
-import { limitBody } from "./limited-body.ts";
+import { bodyReadError, limitBody } from "./limited-body.ts";
 import { assertReplyShape, type ReplyProtocol } from "./reply-shape.ts";
 import { upstreamGate } from "./upstream-gate.ts";
 
@@ -117,7 +117,7 @@ async function readWhole(response: Response, provider: string, done: () => void)
     const bytes = await response.arrayBuffer();
     return new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
   } catch (err) {
-    throw new GatewayError(502, "upstream", `upstream ${provider} connection broke mid-response: ${(err as Error)?.message ?? err}`);
+    throw bodyReadError(provider, err);
   } finally {
     done();
   }
@@ -160,8 +160,7 @@ export async function readJson(provider: string, response: Response, protocol?: 
   try {
     text = await response.text();
   } catch (err) {
-    if (err instanceof GatewayError) throw err;
-    throw new GatewayError(502, "upstream", `upstream ${provider} connection broke mid-response: ${(err as Error)?.message ?? err}`);
+    throw bodyReadError(provider, err);
   }
   let json: unknown;
   try {

@@ -10,6 +10,11 @@ export function tooLargeError(provider: string, limit: number): GatewayError {
   });
 }
 
+/** A body read that failed: a GatewayError (the request's own abort reason) as it is, anything else a 502. */
+export function bodyReadError(provider: string, err: unknown): GatewayError {
+  return err instanceof GatewayError ? err : new GatewayError(502, "upstream", `upstream ${provider} connection broke mid-response: ${(err as Error)?.message ?? err}`);
+}
+
 export function limitBody(response: Response, provider: string, maxBytes: number, done: () => void): Response {
   const declared = Number(response.headers.get("content-length") ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes) {
@@ -31,7 +36,7 @@ export function limitBody(response: Response, provider: string, maxBytes: number
         next = await reader.read();
       } catch (err) {
         done();
-        controller.error(err instanceof GatewayError ? err : new GatewayError(502, "upstream", `upstream ${provider} connection broke mid-response: ${(err as Error)?.message ?? err}`));
+        controller.error(bodyReadError(provider, err));
         return;
       }
       if (next.done) {
