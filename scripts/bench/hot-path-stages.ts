@@ -63,9 +63,9 @@ const rows = [
   time("format.render (wire object)", () => openaiFormat.render({ ...stored, id: "chatcmpl-x" }, chat, { layer: "l1a", provider: "openai" })),
   time("Response.json with the gateway's headers", () => Response.json(rendered, { headers: { "x-isartor-layer": "l1a", "x-isartor-deflected": "true", "x-isartor-provider": "openai", "x-request-id": "req_1" } })),
   time("token estimate of the prompt (usage log)", () => estimateTokens("What is the answer to everything? fixed")),
-  time("request-log record: redact + JSON line", () => JSON.stringify(redactor.record({ ts: isoTime(), id: "req_1", method: "POST", path: "/v1/chat/completions", format: "openai", status: 200, layer: "l1a", final_layer: "L1a_ExactCache", deflected: true, duration_ms: 0.4, model: "gpt-4o-mini", stream: false, key_id: "default", tenant: "default" }))),
+  time("request-log record: redact + JSON line", () => JSON.stringify(redactor.value({ ts: isoTime(), id: "req_1", method: "POST", path: "/v1/chat/completions", format: "openai", status: 200, layer: "l1a", final_layer: "L1a_ExactCache", deflected: true, duration_ms: 0.4, model: "gpt-4o-mini", stream: false, key_id: "default", tenant: "default" }))),
   time("usage-log record: JSON line", () => JSON.stringify({ ts: isoTime(), layer: "l1a", provider: "openai", model: "gpt-4o-mini", input_tokens: 12, output_tokens: 6, cost_usd: 0.00001, latency_ms: 0, status: "ok", saved: true, request_id: "req_1" })),
-  time("dashboard summary: redact", () => redactor.record({ id: "req_1", method: "POST", path: "/v1/chat/completions", format: "openai", status: 200, key_id: "default", tenant: "default", layer: "l1a", provider: "openai", stream: false, duration_ms: 0 })),
+  time("dashboard summary: redact", () => redactor.value({ id: "req_1", method: "POST", path: "/v1/chat/completions", format: "openai", status: 200, key_id: "default", tenant: "default", layer: "l1a", provider: "openai", stream: false, duration_ms: 0 })),
 ];
 console.log(`${"sum of the steps above".padEnd(44)} ${rows.reduce((a, b) => a + b, 0).toFixed(3).padStart(8)} µs`);
 void sink;

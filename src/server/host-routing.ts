@@ -6,6 +6,7 @@
 import { formatForRequest } from "../formats/detect.ts";
 import { GatewayError } from "../pipeline/errors.ts";
 import { errorResponse } from "./chat-handler.ts";
+import { pathStart, requestPath } from "./request-target.ts";
 
 const PLACEHOLDER_ORIGIN = "http://isartor.local";
 /** where Elysia starts looking for the path's "/" */
@@ -15,10 +16,9 @@ const ELYSIA_PATH_SEARCH_FROM = 11;
 export function routableRequest(request: Request): Request | Response {
   const url = request.url;
   if (!url.startsWith("http://") && !url.startsWith("https://")) {
-    const path = url.startsWith("/") ? url.split("?")[0]! : "/";
-    return errorResponse(formatForRequest(path, request.headers), new GatewayError(400, "invalid_request", "the request has no Host header; HTTP/1.1 requires one"));
+    return errorResponse(formatForRequest(requestPath(request), request.headers), new GatewayError(400, "invalid_request", "the request has no Host header; HTTP/1.1 requires one"));
   }
-  const pathStart = url.indexOf("/", url.indexOf("//") + 2);
-  if (pathStart === -1 || pathStart >= ELYSIA_PATH_SEARCH_FROM) return request;
-  return new Request(PLACEHOLDER_ORIGIN + url.slice(pathStart), request);
+  const start = pathStart(url);
+  if (start === -1 || start >= ELYSIA_PATH_SEARCH_FROM) return request;
+  return new Request(PLACEHOLDER_ORIGIN + url.slice(start), request);
 }

@@ -23,7 +23,8 @@ export function requestSearch(request: Request): string {
   return search === "?" ? "" : search;
 }
 
-function pathStart(url: string): number {
+/** Where the path starts in a request URL ("http://h:1/p" → 9; "/p" → 0), or -1 when there is none. */
+export function pathStart(url: string): number {
   const scheme = url.indexOf("://");
   return scheme < 0 ? (url.startsWith("/") ? 0 : -1) : url.indexOf("/", scheme + 3);
 }

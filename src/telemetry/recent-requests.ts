@@ -84,7 +84,7 @@ export class RecentRequests {
 
   record(input: RequestInput): void {
     const at = this.now();
-    const entry = this.redactor.record({ ...input, time: isoTime(at), layer: finalLayerOf(input.layer, input.status) }) as RequestSummary;
+    const entry = this.redactor.value({ ...input, time: isoTime(at), layer: finalLayerOf(input.layer, input.status) }) as RequestSummary;
     const usage = this.pending.get(entry.id);
     if (usage) {
       this.pending.delete(entry.id);

@@ -72,21 +72,6 @@ export class Redactor {
     return out;
   }
 
-  /** value() for a record of mostly primitive fields (a log line's metadata): one pass, no recursion for them. */
-  record<T extends object>(rec: T): T {
-    const out: Record<string, unknown> = {};
-    const obj = rec as Record<string, unknown>;
-    for (const k in obj) {
-      if (!Object.hasOwn(obj, k)) continue;
-      const x = obj[k];
-      if (x === undefined) out[k] = x;
-      else if (isSecretField(k) && x !== "") out[k] = REDACTED;
-      else if (typeof x === "string") out[k] = this.text(x);
-      else out[k] = x !== null && typeof x === "object" ? this.value(x, 1) : x;
-    }
-    return out as T;
-  }
-
   /** Deep copy with secret fields masked and every string scrubbed. */
   value(v: unknown, depth = 0): unknown {
     if (typeof v === "string") return this.text(v);
@@ -100,7 +85,10 @@ export class Redactor {
     for (const k in obj) {
       if (!Object.hasOwn(obj, k)) continue;
       const x = obj[k];
-      out[k] = isSecretField(k) && x !== undefined && x !== "" ? REDACTED : this.value(x, depth + 1);
+      // strings and primitives handled here, not by recursing: log records are mostly flat metadata
+      if (x !== undefined && x !== "" && isSecretField(k)) out[k] = REDACTED;
+      else if (typeof x === "string") out[k] = this.text(x);
+      else out[k] = x !== null && typeof x === "object" ? this.value(x, depth + 1) : x;
     }
     return out;
   }

@@ -59,7 +59,7 @@ export class RequestLog {
   }
 
   write(record: RequestLogRecord): void {
-    this.file.append(this.redactor.record(record));
+    this.file.append(this.redactor.value(record));
   }
 
   flush(): Promise<void> {

@@ -64,9 +64,8 @@ test("provider keys configured only in [[providers]] (inline, pools, or via api_
   expect(text).toBe(`upstream echoed ${REDACTED}, ${REDACTED} and ${REDACTED}`);
 });
 
-test("record() masks and scrubs a flat record exactly as value() does", () => {
+test("value() on a flat record: secret-named fields masked whatever their type, strings scrubbed, the rest copied", () => {
   const r = new Redactor({ secrets: ["gw-key-0123456789"] });
   const rec = { id: "req_1", path: "/v1/x gw-key-0123456789", token: 42, password: null, key: "", status: 200, nested: { authorization: "Bearer abcdefghijkl", ok: "sk-abcdefghijklmnopqrstuvwx" }, list: ["gw-key-0123456789"], missing: undefined };
-  expect(r.record(rec)).toEqual(r.value(rec) as typeof rec);
-  expect(JSON.stringify(r.record(rec))).not.toContain("gw-key-0123456789");
+  expect(r.value(rec)).toEqual({ id: "req_1", path: `/v1/x ${REDACTED}`, token: REDACTED, password: REDACTED, key: "", status: 200, nested: { authorization: REDACTED, ok: REDACTED }, list: [REDACTED], missing: undefined });
 });
