@@ -5,14 +5,14 @@ import type { IMetricReader } from "@opentelemetry/sdk-metrics";
 import type { Config } from "../config/types.ts";
 import type { GatewayMetrics, MetricSources } from "./metrics-api.ts";
 import { OtelGatewayMetrics } from "./metrics.ts";
-import { LocalHistograms } from "./local-histograms.ts";
+import { LocalMetrics } from "./local-metrics.ts";
 import { prometheusText } from "./prometheus.ts";
 import { isartorResource } from "./resource.ts";
 import { otlpUrl } from "./otlp-url.ts";
 
 export function createMetrics(config: Config, sources: MetricSources): GatewayMetrics {
   const resource = isartorResource();
-  const histograms = new LocalHistograms(resource);
+  const local = new LocalMetrics(resource);
   const push: IMetricReader[] = [];
   if (config.enable_monitoring && config.otel_exporter_endpoint) {
     const { PeriodicExportingMetricReader } = require("@opentelemetry/sdk-metrics") as typeof import("@opentelemetry/sdk-metrics");
@@ -21,9 +21,9 @@ export function createMetrics(config: Config, sources: MetricSources): GatewayMe
       new PeriodicExportingMetricReader({
         exporter: new OTLPMetricExporter({ url: otlpUrl(config.otel_exporter_endpoint, "metrics") }),
         exportIntervalMillis: config.metrics.export_interval_secs * 1000,
-        metricProducers: [histograms],
+        metricProducers: [local],
       }),
     );
   }
-  return new OtelGatewayMetrics(resource, sources, prometheusText, histograms, push);
+  return new OtelGatewayMetrics(resource, sources, prometheusText, local, push);
 }
