@@ -75,6 +75,16 @@ describe("Responses API → OpenAI Responses upstream (pass-through)", () => {
     expect(bench.upstream.requests.at(-1)!.body).toEqual({ model: "gpt-5-mini", input: "weather in Bonn, streamed?", stream: true });
   });
 
+  /** The same request again as a stream: answered by L1a, every event collected, the sequence well formed. */
+  async function cachedStream(params: OpenAI.Responses.ResponseCreateParamsNonStreaming): Promise<OpenAI.Responses.ResponseStreamEvent[]> {
+    const { data, response } = await bench.client.responses.create({ ...params, stream: true }).withResponse();
+    expect(response.headers.get("x-isartor-layer")).toBe("l1a");
+    const events: OpenAI.Responses.ResponseStreamEvent[] = [];
+    for await (const e of data) events.push(e);
+    expectWellFormedSequence(events);
+    return events;
+  }
+
   test("the SDK's stream helper assembles the pass-through stream; the same request again is a cache hit replayed as events", async () => {
     bench.upstream.replies = [{ text: "Fog over Hamburg." }];
     const params = { model: "gpt-5-mini", input: "weather in Hamburg?" };
@@ -83,11 +93,7 @@ describe("Responses API → OpenAI Responses upstream (pass-through)", () => {
     expectWellFormedSequence(first.events);
     const served = bench.upstream.requests.length;
 
-    const { data, response } = await bench.client.responses.create({ ...params, stream: true }).withResponse();
-    expect(response.headers.get("x-isartor-layer")).toBe("l1a");
-    const events: OpenAI.Responses.ResponseStreamEvent[] = [];
-    for await (const e of data) events.push(e);
-    expectWellFormedSequence(events);
+    const events = await cachedStream(params);
     const replayed = (events.at(-1) as OpenAI.Responses.ResponseCompletedEvent).response;
     expect(events.filter((e) => e.type === "response.output_text.delta").map((e) => (e as { delta: string }).delta).join("")).toBe("Fog over Hamburg.");
     expect(replayed.output.map((o) => o.type)).toEqual(first.final.output.map((o) => o.type));
@@ -114,11 +120,7 @@ describe("Responses API → OpenAI Responses upstream (pass-through)", () => {
       expect(first.output[0]).toEqual(extraItem as never);
       const served = bench.upstream.requests.length;
 
-      const { data, response } = await bench.client.responses.create({ ...params, stream: true }).withResponse();
-      expect(response.headers.get("x-isartor-layer")).toBe("l1a");
-      const events: OpenAI.Responses.ResponseStreamEvent[] = [];
-      for await (const e of data) events.push(e);
-      expectWellFormedSequence(events);
+      const events = await cachedStream(params);
       expect(itemEvents(events) as unknown[]).toEqual([
         { type: "response.output_item.added", index: 0, item: extraItem.type },
         { type: "response.output_item.done", index: 0, item: extraItem.type },
