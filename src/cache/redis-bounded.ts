@@ -101,7 +101,7 @@ export class RedisBoundedMap {
   private readonly client: ScriptClient;
 
   constructor(
-    conn: RedisConnection,
+    private readonly conn: RedisConnection,
     namespace: string,
     private readonly opts: BoundedOptions,
   ) {
@@ -134,6 +134,16 @@ export class RedisBoundedMap {
 
   async size(): Promise<number> {
     return this.client.isartorSize(this.recency, this.expiry);
+  }
+
+  /** size() while Redis is usable and answers; otherwise what `local` (the replica's fallback store) holds */
+  async sizeOr(local: { size(): Promise<number> }): Promise<number> {
+    if (this.conn.usable()) {
+      try {
+        return await this.size();
+      } catch {}
+    }
+    return local.size();
   }
 
   /** entry keys, oldest first, in pages (for a replica's startup load) */

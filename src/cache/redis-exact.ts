@@ -66,12 +66,7 @@ export class RedisExactStore implements ExactStore {
     await this.map.clear();
   }
 
-  async size(): Promise<number> {
-    if (this.conn.usable()) {
-      try {
-        return await this.map.size();
-      } catch {}
-    }
-    return this.fallback.size();
+  size(): Promise<number> {
+    return this.map.sizeOr(this.fallback);
   }
 }

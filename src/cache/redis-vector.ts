@@ -136,13 +136,8 @@ export class RedisVectorStore implements VectorStore {
     await this.conn.client.xadd(this.feed.stream, "MAXLEN", "~", 1000, "*", "op", "clear", "from", this.replicaId);
   }
 
-  async size(): Promise<number> {
-    if (this.conn.usable()) {
-      try {
-        return await this.map.size();
-      } catch {}
-    }
-    return this.local.size();
+  size(): Promise<number> {
+    return this.map.sizeOr(this.local);
   }
 
   async close() {
