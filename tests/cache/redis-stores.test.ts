@@ -43,6 +43,16 @@ function replica(config: Config) {
   return { conn, logger, lines };
 }
 
+/** A replica's vector store on its own connection, once connected and past its first sync. */
+async function syncedVectorStore(config: Config, bounds: ConstructorParameters<typeof RedisVectorStore>[1]) {
+  const r = replica(config);
+  const store = new RedisVectorStore(r.conn, bounds, r.logger);
+  open.push(store);
+  await until(() => r.conn.usable(), "connection");
+  await store.synced();
+  return { ...r, store };
+}
+
 async function until(check: () => boolean | Promise<boolean>, what: string, ms = 15_000) {
   const deadline = Date.now() + ms;
   while (!(await check())) {
@@ -139,12 +149,8 @@ describe.skipIf(skip)("RedisExactStore", () => {
 
 describe.skipIf(skip)("RedisVectorStore (replica index on plain Redis)", () => {
   test("detects the server: Debian's Redis 7 has no vector sets, so each replica keeps an index", async () => {
-    const r = replica(configFor());
-    const store = new RedisVectorStore(r.conn, { capacity: 100, ttlSecs: 60, vectorSearch: "auto" }, r.logger);
-    open.push(store);
-    await until(() => r.conn.usable(), "connection");
-    await store.synced();
-    const info = (await r.conn.client.info("server")) as string;
+    const { conn, store } = await syncedVectorStore(configFor(), { capacity: 100, ttlSecs: 60, vectorSearch: "auto" });
+    const info = (await conn.client.info("server")) as string;
     const major = Number(/redis_version:(\d+)/.exec(info)![1]);
     expect(store.status().vector_search).toBe(major >= 8 ? "vector-set" : "replica-index");
     expect(store.status().server.vector_sets).toBe(major >= 8);
@@ -153,13 +159,7 @@ describe.skipIf(skip)("RedisVectorStore (replica index on plain Redis)", () => {
   test("an entry added on replica A is found on replica B, and by a replica started afterwards", async () => {
     const config = configFor();
     const bounds = { capacity: 100, ttlSecs: 60, vectorSearch: "replica" as const };
-    const a = replica(config);
-    const b = replica(config);
-    const storeA = new RedisVectorStore(a.conn, bounds, a.logger);
-    const storeB = new RedisVectorStore(b.conn, bounds, b.logger);
-    open.push(storeA, storeB);
-    await until(() => a.conn.usable() && b.conn.usable(), "both connections");
-    await Promise.all([storeA.synced(), storeB.synced()]);
+    const [{ store: storeA }, { store: storeB }] = await Promise.all([syncedVectorStore(config, bounds), syncedVectorStore(config, bounds)]);
     await storeA.add("s:scope1", unit(1), { question: "what is a monad?", response: answer("a monoid") });
     await until(async () => (await storeB.search("s:scope1", unit(1), { minScore: 0.99, limit: 4 })).length === 1, "B sees A's entry");
     const [hit] = await storeB.search("s:scope1", unit(1), { minScore: 0.99, limit: 4 });
@@ -168,11 +168,7 @@ describe.skipIf(skip)("RedisVectorStore (replica index on plain Redis)", () => {
     // another scope (tenant, system prompt, …) never sees it
     expect(await storeB.search("s:scope2", unit(1), { minScore: 0, limit: 4 })).toEqual([]);
 
-    const late = replica(config);
-    const storeLate = new RedisVectorStore(late.conn, bounds, late.logger);
-    open.push(storeLate);
-    await until(() => late.conn.usable(), "late connection");
-    await storeLate.synced();
+    const { store: storeLate } = await syncedVectorStore(config, bounds);
     expect((await storeLate.search("s:scope1", unit(1), { minScore: 0.99, limit: 4 }))[0]?.entry.response.id).toBe("chatcmpl-a monoid");
     expect(storeLate.status().last_sync?.loaded).toBe(1);
   });
@@ -180,19 +176,11 @@ describe.skipIf(skip)("RedisVectorStore (replica index on plain Redis)", () => {
   test("a replica that loads an entry later keeps the entry's own expiry, not a fresh TTL", async () => {
     const config = configFor();
     const bounds = { capacity: 100, ttlSecs: 3, vectorSearch: "replica" as const };
-    const a = replica(config);
-    const storeA = new RedisVectorStore(a.conn, bounds, a.logger);
-    open.push(storeA);
-    await until(() => a.conn.usable(), "connection");
-    await storeA.synced();
+    const { store: storeA } = await syncedVectorStore(config, bounds);
     const addedAt = performance.now();
     await storeA.add("s:ttl", unit(9), { question: "short-lived", response: answer("soon stale") });
     await Bun.sleep(1500);
-    const late = replica(config);
-    const storeLate = new RedisVectorStore(late.conn, bounds, late.logger);
-    open.push(storeLate);
-    await until(() => late.conn.usable(), "late connection");
-    await storeLate.synced();
+    const { store: storeLate } = await syncedVectorStore(config, bounds);
     const loadedAt = performance.now();
     expect((await storeLate.search("s:ttl", unit(9), { minScore: 0.99, limit: 1 })).length).toBe(1);
     await until(async () => (await storeLate.search("s:ttl", unit(9), { minScore: 0.99, limit: 1 })).length === 0, "expiry on the late replica", 10_000);
@@ -204,12 +192,7 @@ describe.skipIf(skip)("RedisVectorStore (replica index on plain Redis)", () => {
   test("an admin purge on one replica clears the others' indexes", async () => {
     const config = configFor();
     const bounds = { capacity: 100, ttlSecs: 60, vectorSearch: "replica" as const };
-    const [a, b] = [replica(config), replica(config)];
-    const storeA = new RedisVectorStore(a.conn, bounds, a.logger);
-    const storeB = new RedisVectorStore(b.conn, bounds, b.logger);
-    open.push(storeA, storeB);
-    await until(() => a.conn.usable() && b.conn.usable(), "both connections");
-    await Promise.all([storeA.synced(), storeB.synced()]);
+    const [{ store: storeA }, { store: storeB }] = await Promise.all([syncedVectorStore(config, bounds), syncedVectorStore(config, bounds)]);
     await storeB.add("s:p", unit(2), { question: "q", response: answer("r") });
     await until(async () => (await storeA.search("s:p", unit(2), { minScore: 0.99, limit: 1 })).length === 1, "A sees B's entry");
     await storeA.clear();
@@ -270,13 +253,9 @@ describe.skipIf(skip)("outage", () => {
   test("Redis killed mid-traffic: calls keep returning without waiting; after restart entries are shared again", async () => {
     const r = await TestRedis.start();
     const config = testConfig({ ISARTOR__CACHE_BACKEND: "redis", ISARTOR__REDIS_URL: r.url, ISARTOR__REDIS__KEY_PREFIX: `kill-${process.pid}` });
-    const a = replica(config);
-    const b = replica(config);
-    const vecA = new RedisVectorStore(a.conn, { capacity: 100, ttlSecs: 60, vectorSearch: "replica" }, a.logger);
-    const vecB = new RedisVectorStore(b.conn, { capacity: 100, ttlSecs: 60, vectorSearch: "replica" }, b.logger);
-    open.push(vecA, vecB);
-    await until(() => a.conn.usable() && b.conn.usable(), "both connections");
-    await Promise.all([vecA.synced(), vecB.synced()]);
+    const bounds = { capacity: 100, ttlSecs: 60, vectorSearch: "replica" as const };
+    const [a, b] = await Promise.all([syncedVectorStore(config, bounds), syncedVectorStore(config, bounds)]);
+    const [vecA, vecB] = [a.store, b.store];
     await r.kill();
     await until(() => !a.conn.usable(), "A notices the outage");
     const t0 = performance.now();
