@@ -25,6 +25,15 @@ abstract class LocalInstrument<S extends { attributes: Attributes }> {
     return s;
   }
 
+  protected descriptor(valueType: ValueType) {
+    return { name: this.name, description: this.description, unit: this.unit, valueType };
+  }
+
+  /** one data point per label set, cumulative from `start` */
+  protected points<V>(start: HrTime, end: HrTime, value: (s: S) => V) {
+    return [...this.series.values()].map((s) => ({ attributes: s.attributes, startTime: start, endTime: end, value: value(s) }));
+  }
+
   protected abstract empty(attributes: Attributes): S;
   abstract data(start: HrTime, end: HrTime): MetricData | undefined;
 }
@@ -41,11 +50,11 @@ export class LocalCounter extends LocalInstrument<{ attributes: Attributes; valu
   data(start: HrTime, end: HrTime): MetricData | undefined {
     if (this.series.size === 0) return undefined;
     return {
-      descriptor: { name: this.name, description: this.description, unit: this.unit, valueType: ValueType.INT },
+      descriptor: this.descriptor(ValueType.INT),
       aggregationTemporality: AggregationTemporality.CUMULATIVE,
       dataPointType: DataPointType.SUM,
       isMonotonic: true,
-      dataPoints: [...this.series.values()].map((s) => ({ attributes: s.attributes, startTime: start, endTime: end, value: s.value })),
+      dataPoints: this.points(start, end, (s) => s.value),
     };
   }
 }
@@ -84,15 +93,10 @@ export class LocalHistogram extends LocalInstrument<HistogramSeries> {
   data(start: HrTime, end: HrTime): MetricData | undefined {
     if (this.series.size === 0) return undefined;
     return {
-      descriptor: { name: this.name, description: this.description, unit: this.unit, valueType: ValueType.DOUBLE },
+      descriptor: this.descriptor(ValueType.DOUBLE),
       aggregationTemporality: AggregationTemporality.CUMULATIVE,
       dataPointType: DataPointType.HISTOGRAM,
-      dataPoints: [...this.series.values()].map((s) => ({
-        attributes: s.attributes,
-        startTime: start,
-        endTime: end,
-        value: { buckets: { boundaries: [...this.boundaries], counts: [...s.counts] }, sum: s.sum, count: s.count, min: s.min, max: s.max },
-      })),
+      dataPoints: this.points(start, end, (s) => ({ buckets: { boundaries: [...this.boundaries], counts: [...s.counts] }, sum: s.sum, count: s.count, min: s.min, max: s.max })),
     };
   }
 }
