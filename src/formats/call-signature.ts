@@ -23,20 +23,25 @@ const hasSignature = (v: unknown): v is string => typeof v === "string" && v.ind
  * A same-format body forwarded to an upstream that is not the one that signed its calls (OpenAI after a
  * Gemini turn): call ids lose the carried signature, which only Gemini reads and which OpenAI rejects as an
  * over-long id. Chat Completions `messages[].tool_calls[].id` / `tool_call_id`, Responses `input[].call_id`.
- * Returns the same array when nothing carries a signature.
+ * Returns the same array, untouched and uncopied, when nothing carries a signature (the usual case).
  */
 export function withoutCallSignatures<T>(list: T): T {
-  if (!Array.isArray(list)) return list;
-  let changed = false;
-  const strip = (id: unknown) => (hasSignature(id) ? ((changed = true), splitCallId(id).id) : id);
-  const out = list.map((entry) => {
-    if (!entry || typeof entry !== "object") return entry;
+  if (!Array.isArray(list) || !list.some(carriesSignature)) return list;
+  const strip = (id: unknown) => (hasSignature(id) ? splitCallId(id).id : id);
+  return list.map((entry) => {
+    if (!carriesSignature(entry)) return entry;
     const e = entry as Record<string, unknown>;
     const copy: Record<string, unknown> = { ...e };
     if ("tool_call_id" in e) copy.tool_call_id = strip(e.tool_call_id);
     if ("call_id" in e) copy.call_id = strip(e.call_id);
-    if (Array.isArray(e.tool_calls)) copy.tool_calls = e.tool_calls.map((c) => (c && typeof c === "object" && hasSignature((c as { id?: unknown }).id) ? { ...(c as object), id: strip((c as { id: unknown }).id) } : c));
+    if (Array.isArray(e.tool_calls)) copy.tool_calls = e.tool_calls.map((c) => (hasSignature((c as { id?: unknown } | null)?.id) ? { ...(c as object), id: strip((c as { id: unknown }).id) } : c));
     return copy;
-  });
-  return (changed ? out : list) as T;
+  }) as T;
+}
+
+/** a message or input item whose call id (or one of its tool calls' ids) carries a signature */
+function carriesSignature(entry: unknown): boolean {
+  if (!entry || typeof entry !== "object") return false;
+  const e = entry as Record<string, unknown>;
+  return hasSignature(e.tool_call_id) || hasSignature(e.call_id) || (Array.isArray(e.tool_calls) && e.tool_calls.some((c) => hasSignature((c as { id?: unknown } | null)?.id)));
 }
